@@ -1,0 +1,1 @@
+"""Antragslotse: the application shell (settings, board profile, intake service, CLI)."""

@@ -1,0 +1,119 @@
+"""The ``antragslotse`` command: run the bot, the console, the secretariat's tools.
+
+Each subcommand imports what it needs when it runs: the secretariat's tools and the
+console never import aiogram, so they start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+PASSPHRASE_VARIABLE = "ANTRAGSLOTSE_PASSPHRASE"
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="antragslotse", description=(
+        "Hardship applications to Leverkusen's advisory board on residence law."))
+    commands = root.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="run the Telegram bot (long polling)")
+    console = commands.add_parser("console", help="run the interview in this terminal")
+    console.add_argument("--language", default="de", help="interface language (default: de)")
+    commands.add_parser("diagram", help="print the interview as a Mermaid flowchart")
+    desk = commands.add_parser("secretariat", help="the secretariat's tools").add_subparsers(
+        dest="action", required=True)
+    keygen = desk.add_parser("keygen", help="create a passphrase-protected key pair")
+    keygen.add_argument("directory", type=Path)
+    keygen.add_argument("--name", default="secretariat", help="secretariat or recovery")
+    desk.add_parser("list", help="list the queue (urgent first)")
+    show = desk.add_parser("show", help="decrypt and show one application")
+    show.add_argument("reference")
+    show.add_argument("--key", type=Path, required=True, help="the private key file")
+    export = desk.add_parser("export", help="decrypt one application into a folder")
+    export.add_argument("reference")
+    export.add_argument("directory", type=Path)
+    export.add_argument("--key", type=Path, required=True, help="the private key file")
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    from antragslotse import logs
+    from antragslotse.settings import Settings
+
+    settings = Settings()
+    logs.configure(settings.log_level, settings.log_format)
+    try:
+        return _dispatch(args, settings)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if type(exc).__name__ in _EXPLAINED:
+            print(f"antragslotse: {exc}", file=sys.stderr)
+            return 2
+        raise
+
+
+_EXPLAINED = {"SetupError", "KeyMissing", "ProfileError", "DefinitionError", "WrongPassphrase",
+              "NotFound", "FileExistsError", "FileNotFoundError", "DatabaseMisconfigured",
+              "ValidationError", "ValueError"}
+
+
+def _dispatch(args: argparse.Namespace, settings: object) -> int:
+    from antragslotse.settings import Settings
+
+    assert isinstance(settings, Settings)
+    if args.command == "run":
+        from bot.app import run
+
+        asyncio.run(run(settings))
+    elif args.command == "console":
+        from console.session import run_console
+
+        asyncio.run(run_console(settings, args.language))
+    elif args.command == "diagram":
+        from dialogs.content import INTERVIEW
+        from dialogs.diagram import mermaid
+
+        print(mermaid(INTERVIEW), end="")
+    else:
+        return _secretariat(args, settings)
+    return 0
+
+
+def _secretariat(args: argparse.Namespace, settings: object) -> int:
+    from antragslotse.settings import Settings
+    from secretariat import commands
+    from secretariat.keys import keygen
+
+    assert isinstance(settings, Settings)
+    url = settings.database_url
+    if args.action == "keygen":
+        first = _passphrase("New passphrase: ")
+        if PASSPHRASE_VARIABLE not in os.environ and first != getpass.getpass("Repeat it: "):
+            print("The passphrases differ.", file=sys.stderr)
+            return 2
+        keygen(args.directory, first, args.name)
+    elif args.action == "list":
+        from secretariat.tables import queue_table
+
+        print(queue_table(commands.list_queue(url)))
+    elif args.action == "show":
+        from secretariat.document import render_summary
+
+        shown = commands.show(url, args.reference, args.key, _passphrase("Passphrase: "))
+        print(render_summary(shown["application"], shown["reference"]))
+    elif args.action == "export":
+        paths = commands.export(url, args.reference, args.directory, args.key,
+                                _passphrase("Passphrase: "))
+        print("\n".join(str(p) for p in paths))
+    return 0
+
+
+def _passphrase(prompt: str) -> str:
+    return os.environ.get(PASSPHRASE_VARIABLE) or getpass.getpass(prompt)

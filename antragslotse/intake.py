@@ -1,0 +1,149 @@
+"""The intake service every channel shares: load the draft, run the engine, save, then answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from dialogs import engine
+from dialogs.application import application, attachments
+from dialogs.content import author, is_urgent
+from dialogs.engine import Input, Upload
+from dialogs.model import Interview
+from dialogs.progress import Progress
+from dialogs.screens import Screen, screen
+from dialogs.types import N_, Attachment, Role, Text, t
+from storage.ports import Conflict, Draft, Store, UnitOfWork
+
+Clock = Callable[[], dt.date]
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What to tell the person after one input: notes, then the current screen."""
+
+    language: str
+    notes: tuple[Text, ...] = ()
+    screen: Screen | None = None
+    reference: str | None = None  # set once the application was sent
+
+
+class Intake:
+    """Runs one input at a time against the stored draft; confirms only what was committed."""
+
+    def __init__(self, store: Store, interview: Interview, clock: Clock, default_language: str):
+        self.store = store
+        self.interview = interview
+        self.clock = clock
+        self.default_language = default_language
+
+    async def show(self, owner: str) -> Turn | None:
+        """The current screen, or None when there is no draft."""
+        async with self.store.unit() as uow:
+            draft = await uow.load_draft(owner)
+        return None if draft is None else self._turn(draft.progress)
+
+    async def begin(self, owner: str, language: str, update_id: int | None = None) -> Turn | None:
+        """Start a draft in this language, or resume the existing one in it."""
+        async with self.store.unit() as uow:
+            if not await self._claim(uow, update_id):
+                return None
+            draft = await uow.load_draft(owner)
+            if draft is None:
+                draft = uow.new_draft(owner, engine.start(self.interview, language))
+            progress = replace(draft.progress, language=language)
+            await uow.save_draft(replace(draft, progress=progress))
+        return self._turn(progress)
+
+    async def apply(
+        self, owner: str, event: Input, role: Role, update_id: int | None = None
+    ) -> Turn | None:
+        """Handle one input; None when the update was handled before (a re-delivery)."""
+        try:
+            return await self._apply(owner, event, role, update_id)
+        except Conflict:  # someone saved in between: run the input again on the new state
+            return await self._apply(owner, event, role, update_id)
+
+    async def add_file(
+        self, owner: str, data: bytes, kind: str, mime: str, role: Role, update_id: int | None
+    ) -> Turn | None:
+        """Store a file encrypted with the draft's key and hand it to the engine."""
+        async with self.store.unit() as uow:
+            if not await self._claim(uow, update_id):
+                return None
+            draft = await uow.load_draft(owner)
+            if draft is None:
+                return Turn(self.default_language, (t(N_("Please send /start first.")),))
+            accepts = screen(self.interview, draft.progress, self.clock()).accepts
+            if ("voice" if kind == "voice" else "file") not in accepts:
+                return self._turn(draft.progress, (t(N_("A file does not fit here. Please "
+                                                        "answer the question.")),))
+            file_id = await uow.add_attachment(draft, data, kind, mime)
+            upload = Upload(Attachment(file_id, kind, len(data), mime))
+            return await self._step(uow, draft, upload, role)
+
+    async def review(self, owner: str, update_id: int | None = None) -> Turn | None:
+        """Open the review of all answers."""
+        async with self.store.unit() as uow:
+            if not await self._claim(uow, update_id):
+                return None
+            draft = await uow.load_draft(owner)
+            if draft is None:
+                return Turn(self.default_language, (t(N_("Please send /start first.")),))
+            outcome = engine.open_review(draft.progress)
+            if outcome.changed:
+                await uow.save_draft(replace(draft, progress=outcome.progress))
+        return self._turn(outcome.progress)
+
+    async def delete(self, owner: str) -> bool:
+        """Erase the draft and its files (crypto-shredding)."""
+        async with self.store.unit() as uow:
+            return await uow.delete_draft(owner)
+
+    async def language_of(self, owner: str) -> str | None:
+        async with self.store.unit() as uow:
+            draft = await uow.load_draft(owner)
+        return None if draft is None else draft.progress.language
+
+    async def submitted(self, owner: str) -> str | None:
+        async with self.store.unit() as uow:
+            return await uow.submission_of(owner)
+
+    async def _apply(
+        self, owner: str, event: Input, role: Role, update_id: int | None
+    ) -> Turn | None:
+        async with self.store.unit() as uow:
+            if not await self._claim(uow, update_id):
+                return None
+            draft = await uow.load_draft(owner)
+            if draft is None:
+                return None if update_id is None else Turn(self.default_language)
+            return await self._step(uow, draft, event, role)
+
+    async def _step(self, uow: UnitOfWork, draft: Draft, event: Input, role: Role) -> Turn:
+        today = self.clock()
+        role = author(dict(draft.progress.answers), role)
+        outcome = engine.handle(self.interview, draft.progress, event, today, role)
+        if outcome.submit:
+            return await self._submit(uow, draft, today)
+        if outcome.changed:
+            await uow.save_draft(replace(draft, progress=outcome.progress))
+        return self._turn(outcome.progress, outcome.notes)
+
+    async def _submit(self, uow: UnitOfWork, draft: Draft, today: dt.date) -> Turn:
+        progress = draft.progress
+        document = application(self.interview, progress, today)
+        payload = json.dumps(document, ensure_ascii=False).encode()
+        files = [a.id for a in attachments(progress)]
+        urgent = is_urgent(dict(progress.answers), today)
+        reference = await uow.submit(draft, payload, files, urgent)
+        return Turn(progress.language, reference=reference)
+
+    async def _claim(self, uow: UnitOfWork, update_id: int | None) -> bool:
+        return update_id is None or await uow.claim_update(update_id)
+
+    def _turn(self, progress: Progress, notes: tuple[Text, ...] = ()) -> Turn:
+        shown = screen(self.interview, progress, self.clock())
+        return Turn(progress.language, notes, shown)

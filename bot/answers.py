@@ -1,0 +1,69 @@
+"""Answers: button taps, typed text, and content that does not fit."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.types import CallbackQuery, Message, Update
+
+from antragslotse.intake import Intake
+from bot.callbacks import Tap
+from bot.commands import on_start
+from bot.people import language, owner
+from bot.replies import after_tap, send
+from bot.views import Reply, View
+from dialogs.engine import Action, Press, Say
+from dialogs.types import N_, Role, t
+from locales.catalogs import Catalogs
+
+router = Router(name="answers")
+
+
+@router.callback_query(Tap.filter())
+async def on_tap(query: CallbackQuery, callback_data: Tap, intake: Intake, view: View,
+                 event_update: Update) -> None:
+    await query.answer()
+    try:
+        action = Action(callback_data.action)
+    except ValueError:  # a forged button: treat it like a stale one
+        action = Action.HELP
+    press = Press(callback_data.path, action, callback_data.value)
+    turn = await intake.apply(owner(query.from_user), press, Role.APPLICANT,
+                              event_update.update_id)
+    if turn is None:
+        return
+    same = turn.screen is not None and turn.screen.path == press.path and not turn.notes
+    await after_tap(query, view.turn(turn), in_place=same)
+
+
+@router.callback_query()
+async def on_unknown_tap(query: CallbackQuery, intake: Intake, view: View) -> None:
+    """Buttons whose data we cannot read (forged, or from an older version)."""
+    lang = await language(intake, query.from_user)
+    await query.answer(view.text(t(N_("That button belongs to an earlier question.")), lang))
+    turn = await intake.show(owner(query.from_user))
+    if turn is not None:
+        await after_tap(query, view.turn(turn), in_place=False)
+
+
+@router.message(F.text)
+async def on_text(message: Message, bot: Bot, intake: Intake, view: View, catalogs: Catalogs,
+                  event_update: Update) -> None:
+    assert message.from_user is not None and message.text is not None
+    turn = await intake.apply(owner(message.from_user), Say(message.text), Role.APPLICANT,
+                              event_update.update_id)
+    if turn is not None and turn.screen is None and not turn.notes:
+        await on_start(message, bot, intake, view, catalogs)
+    elif turn is not None:
+        await send(bot, message.chat.id, view.turn(turn))
+
+
+@router.message()
+async def on_other(message: Message, bot: Bot, intake: Intake, view: View) -> None:
+    """Stickers, locations, contacts, polls…: a kind hint, and the question again."""
+    assert message.from_user is not None
+    lang = await language(intake, message.from_user)
+    hint = view.text(t(N_("I cannot use this kind of message here. Please write your answer "
+                          "or use the buttons.")), lang)
+    turn = await intake.show(owner(message.from_user))
+    reply = view.turn(turn) if turn is not None else Reply("")
+    await send(bot, message.chat.id, Reply(f"{hint}\n\n{reply.text}".strip(), reply.markup))

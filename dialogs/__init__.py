@@ -1,0 +1,1 @@
+"""The interview: declared as data, run by a pure engine (standard library only)."""

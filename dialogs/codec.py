@@ -1,0 +1,108 @@
+"""The one place where progress becomes bytes and back, with a schema version."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from dialogs.progress import Progress
+from dialogs.types import (
+    Attachment,
+    DocStatus,
+    Document,
+    FreeText,
+    PartialDate,
+    Role,
+    Special,
+    Value,
+)
+
+SCHEMA = 1
+
+
+class FormatError(ValueError):
+    """The bytes are not a progress value this version understands."""
+
+
+def encode_value(value: Value) -> Any:
+    """A JSON-ready form of one answer, tagged by type."""
+    match value:
+        case Special():
+            return {"special": value.value}
+        case str() | int():
+            return value
+        case PartialDate():
+            return {"date": value.iso()}
+        case tuple():
+            return {"choices": list(value)}
+        case FreeText():
+            parts = [p if isinstance(p, str) else _attachment(p) for p in value.parts]
+            return {"text": parts, "lang": value.language}
+        case Document():
+            return {"doc": value.status.value, "files": [_attachment(f) for f in value.files]}
+    raise FormatError(f"cannot encode {type(value).__name__}")
+
+
+def decode_value(raw: Any) -> Value:
+    """The inverse of :func:`encode_value`."""
+    if isinstance(raw, (str, int)) and not isinstance(raw, bool):
+        return raw
+    if not isinstance(raw, dict):
+        raise FormatError("unexpected value")
+    if "special" in raw:
+        return Special(raw["special"])
+    if "date" in raw:
+        return PartialDate.from_iso(raw["date"])
+    if "choices" in raw:
+        return tuple(str(c) for c in raw["choices"])
+    if "text" in raw:
+        parts = tuple(p if isinstance(p, str) else _from_attachment(p) for p in raw["text"])
+        return FreeText(parts, str(raw["lang"]))
+    if "doc" in raw:
+        files = tuple(_from_attachment(f) for f in raw["files"])
+        return Document(DocStatus(raw["doc"]), files)
+    raise FormatError("unknown value tag")
+
+
+def encode_answers(progress: Progress) -> dict[str, Any]:
+    return {path: encode_value(v) for path, v in progress.answers.items()}
+
+
+def dumps(progress: Progress) -> bytes:
+    """Serialize progress (compact JSON, UTF-8)."""
+    doc = {
+        "schema": SCHEMA,
+        "cursor": progress.cursor,
+        "answers": encode_answers(progress),
+        "history": list(progress.history),
+        "return_to": progress.return_to,
+        "language": progress.language,
+        "authors": {k: v.value for k, v in progress.authors.items()},
+    }
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def loads(data: bytes) -> Progress:
+    """Deserialize progress written by :func:`dumps` of this or an earlier schema."""
+    try:
+        doc = json.loads(data)
+        if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
+            raise FormatError(f"unsupported schema {doc.get('schema')!r}")
+        return Progress(
+            cursor=str(doc["cursor"]),
+            answers={k: decode_value(v) for k, v in doc["answers"].items()},
+            history=tuple(doc["history"]),
+            return_to=doc["return_to"],
+            language=str(doc["language"]),
+            authors={k: Role(v) for k, v in doc["authors"].items()},
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise FormatError("malformed progress") from exc
+
+
+def _attachment(a: Attachment) -> dict[str, Any]:
+    return {"id": a.id, "kind": a.kind, "size": a.size, "mime": a.mime}
+
+
+def _from_attachment(raw: dict[str, Any]) -> Attachment:
+    return Attachment(str(raw["id"]), str(raw["kind"]), int(raw["size"]), str(raw["mime"]))

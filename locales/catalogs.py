@@ -1,0 +1,67 @@
+"""Load the .po catalogs, compiled in memory at start-up so they are never stale."""
+
+from __future__ import annotations
+
+import gettext
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LOCALES_DIR = Path(__file__).parent
+DOMAIN = "messages"
+SOURCE_LANGUAGE = "en"
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str  # the language's own name, in its own script
+    rtl: bool
+
+
+def catalog_path(code: str, root: Path = LOCALES_DIR) -> Path:
+    return root / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def compile_catalog(path: Path) -> gettext.GNUTranslations:
+    """Read a .po file and compile it to an in-memory .mo translation."""
+    with path.open("rb") as source:
+        catalog = read_po(source)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+class Catalogs:
+    """The offered languages and their translations."""
+
+    def __init__(self, root: Path = LOCALES_DIR) -> None:
+        codes = sorted(p.name for p in root.iterdir() if catalog_path(p.name, root).is_file())
+        self._translations = {code: compile_catalog(catalog_path(code, root)) for code in codes}
+        self.languages = tuple(_language(code) for code in codes)
+
+    def translation(self, code: str) -> gettext.GNUTranslations:
+        return self._translations.get(code) or self._translations[SOURCE_LANGUAGE]
+
+    def offers(self, code: str) -> bool:
+        return code in self._translations
+
+    def match(self, telegram_code: str | None, default: str) -> str:
+        """The offered language closest to Telegram's ``language_code`` (``pt-br`` → ``pt``)."""
+        if telegram_code:
+            wanted = telegram_code.replace("-", "_")
+            for candidate in (wanted, wanted.split("_")[0]):
+                if candidate in self._translations:
+                    return candidate
+        return default
+
+
+def _language(code: str) -> Language:
+    locale = Locale.parse(code)
+    name = locale.get_display_name(code) or code
+    return Language(code, name[:1].upper() + name[1:], locale.text_direction == "rtl")

@@ -1,0 +1,69 @@
+"""Turn the engine's texts into the words a person reads, in their language."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date, format_skeleton
+from babel.lists import format_list
+from babel.numbers import format_decimal
+
+from dialogs.types import Join, Param, PartialDate, Text, Verbatim
+from locales.catalogs import Catalogs
+
+FSI, PDI = "\u2068", "\u2069"  # first-strong isolate: embedded runs keep their own direction
+
+
+class Renderer:
+    """Translates texts and formats dates and numbers with Babel, per language."""
+
+    def __init__(self, catalogs: Catalogs) -> None:
+        self.catalogs = catalogs
+        self._rtl = {lang.code for lang in catalogs.languages if lang.rtl}
+
+    def __call__(self, item: Param, lang: str) -> str:
+        return self.render(item, lang)
+
+    def render(self, item: Param, lang: str) -> str:
+        match item:
+            case Text():
+                return self._text(item, lang)
+            case Verbatim():
+                return self._isolate(item.text, lang)
+            case Join():
+                return format_list([self.render(p, lang) for p in item.parts], locale=lang)
+            case PartialDate():
+                return self._isolate(self.date(item, lang), lang)
+            case int():
+                return self._isolate(format_decimal(item, locale=lang), lang)
+            case str():
+                return self._isolate(item, lang)
+        raise TypeError(f"cannot render {type(item).__name__}")
+
+    def gettext(self, msgid: str, lang: str) -> str:
+        return self.catalogs.translation(lang).gettext(msgid)
+
+    def date(self, value: PartialDate, lang: str) -> str:
+        if value.day is None:
+            return format_skeleton("yMM", dt.date(value.year, value.month, 1), locale=lang)
+        return format_date(dt.date(value.year, value.month, value.day), "medium", locale=lang)
+
+    def is_rtl(self, lang: str) -> bool:
+        return lang in self._rtl
+
+    def _text(self, item: Text, lang: str) -> str:
+        translation = self.catalogs.translation(lang)
+        if item.plural is not None and item.count is not None:
+            pattern = translation.ngettext(item.msgid, item.plural, item.count)
+        else:
+            pattern = translation.gettext(item.msgid) if item.msgid else ""
+        if not item.params:
+            return pattern
+        values = {k: self.render(v, lang) for k, v in item.params.items()}
+        try:
+            return pattern.format(**values)
+        except (KeyError, IndexError, ValueError):  # a broken translation: fall back to source
+            return item.msgid.format(**values)
+
+    def _isolate(self, text: str, lang: str) -> str:
+        return f"{FSI}{text}{PDI}" if lang in self._rtl and text else text

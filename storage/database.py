@@ -1,0 +1,99 @@
+"""The async engine: SQLite (aiosqlite) by default, PostgreSQL (asyncpg) in production."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, event, make_url
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from storage import sqlite
+
+# Durable and strict: every commit reaches the disk, foreign keys cascade, deleted
+# cells are overwritten (so a shredded key does not linger in free pages).
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": "2",  # FULL
+    "foreign_keys": "1",
+    "secure_delete": "1",
+}
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class DatabaseMisconfigured(RuntimeError):
+    """The database does not run with the settings this application relies on."""
+
+
+def normalize_url(url: str) -> URL:
+    """Pick the async driver: ``sqlite`` → aiosqlite, ``postgresql`` → asyncpg."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return parsed.set(drivername="sqlite+aiosqlite")
+    if parsed.get_backend_name() == "postgresql":
+        return parsed.set(drivername="postgresql+asyncpg")
+    raise DatabaseMisconfigured(f"unsupported database {parsed.get_backend_name()!r}")
+
+
+def create_engine(url: str, **options: Any) -> AsyncEngine:
+    """An async engine for ``url``; SQLite connections get durable, strict pragmas."""
+    parsed = normalize_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_async_engine(parsed, **options)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    connect = partial(sqlite.connect, parsed.database or ":memory:", timeout=30)
+    engine = create_async_engine(parsed, async_creator=connect, **options)
+    event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
+    event.listen(engine.sync_engine, "begin", _on_sqlite_begin)
+    return engine
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # The sqlite3 module does not begin transactions (isolation_level=None, see
+    # storage.sqlite); we begin them ourselves (see _on_sqlite_begin).
+    cursor = dbapi_connection.cursor()
+    for name, value in SQLITE_PRAGMAS.items():
+        cursor.execute(f"PRAGMA {name}={value}")
+    cursor.close()
+
+
+def _on_sqlite_begin(connection: Connection) -> None:
+    # IMMEDIATE takes the write lock up front: units queue on busy_timeout instead of
+    # failing with SQLITE_BUSY when a read transaction later wants to write.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+async def verify(engine: AsyncEngine) -> None:
+    """Read the SQLite pragmas back once; raise DatabaseMisconfigured if one did not stick."""
+    if engine.dialect.name != "sqlite":
+        return
+    async with engine.connect() as conn:
+        for name, expected in SQLITE_PRAGMAS.items():
+            actual = (await conn.exec_driver_sql(f"PRAGMA {name}")).scalar()
+            if str(actual).lower() != expected:
+                raise DatabaseMisconfigured(f"SQLite {name} is {actual!r}, expected {expected!r}")
+
+
+def alembic_config(connection: Connection | None = None) -> Any:
+    """An Alembic configuration built in code (no alembic.ini needed)."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def _upgrade(connection: Connection) -> None:
+    from alembic import command
+
+    command.upgrade(alembic_config(connection), "head")
+
+
+async def migrate(engine: AsyncEngine) -> None:
+    """Bring the schema to the newest revision."""
+    async with engine.begin() as conn:
+        await conn.run_sync(_upgrade)

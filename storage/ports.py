@@ -1,0 +1,86 @@
+"""The storage contract the channels use: one unit of work per incoming update."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from dialogs.progress import Progress
+
+
+class Conflict(Exception):
+    """Someone saved the draft in between (another replica, a quick second message)."""
+
+
+class KeyMissing(Exception):
+    """Stored data needs a key-encryption key that is not configured."""
+
+
+class NotFound(Exception):
+    """No such draft, attachment or submission."""
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A person's draft; ``version`` 0 means not stored yet."""
+
+    id: str
+    owner: str
+    version: int
+    progress: Progress
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A sealed application as the queue lists it: no personal data in plain text."""
+
+    reference: str
+    submitted_at: datetime
+    urgent: bool
+    status: str
+
+
+class UnitOfWork(Protocol):
+    """Everything one update may read or write; committed once when the block ends cleanly."""
+
+    async def claim_update(self, update_id: int) -> bool:
+        """Record an update id; False if it was processed before (a re-delivery)."""
+
+    async def load_draft(self, owner: str) -> Draft | None:
+        """The owner's draft, decrypted, or None."""
+
+    def new_draft(self, owner: str, progress: Progress) -> Draft:
+        """A fresh, unsaved draft (version 0) with a new id."""
+
+    async def save_draft(self, draft: Draft) -> Draft:
+        """Encrypt and store; raises Conflict if the stored version moved on."""
+
+    async def delete_draft(self, owner: str) -> bool:
+        """Erase the draft, its attachments and its data key (crypto-shredding)."""
+
+    async def add_attachment(self, draft: Draft, data: bytes, kind: str, mime: str) -> str:
+        """Store a file encrypted with the draft's key; returns its id."""
+
+    async def read_attachment(self, draft: Draft, attachment_id: str) -> bytes:
+        """Decrypt a stored file of this draft."""
+
+    async def submit(
+        self, draft: Draft, application: bytes, attachment_ids: Sequence[str], urgent: bool
+    ) -> str:
+        """Seal the application and files for the secretariat, queue it, shred the draft.
+
+        Returns the reference (e.g. ``LEV-2026-0042``).
+        """
+
+    async def submission_of(self, owner: str) -> str | None:
+        """The reference of the owner's latest submission, if any."""
+
+
+class Store(Protocol):
+    """Opens units of work."""
+
+    def unit(self) -> AbstractAsyncContextManager[UnitOfWork]:
+        """A transaction: commits on clean exit, rolls back on an exception."""

@@ -1,0 +1,48 @@
+"""The secretariat's side of the hand-off: list, fetch and open sealed submissions."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage import sealing
+from storage.models import submission_keys, submission_parts, submissions
+from storage.ports import NotFound, Submission
+from storage.sealing import Envelope, PrivateKey
+
+_s = submissions.c
+
+
+async def list_submissions(engine: AsyncEngine) -> list[Submission]:
+    """The queue: urgent first, then oldest first."""
+    query = select(_s.reference, _s.submitted_at, _s.urgent, _s.status).order_by(
+        _s.urgent.desc(), _s.submitted_at, _s.year, _s.sequence
+    )
+    async with engine.connect() as conn:
+        rows = (await conn.execute(query)).all()
+    return [Submission(r.reference, r.submitted_at, r.urgent, r.status) for r in rows]
+
+
+async def fetch_submission(engine: AsyncEngine, reference: str) -> tuple[Submission, Envelope]:
+    """One queue entry and its sealed envelope; NotFound for an unknown reference."""
+    async with engine.connect() as conn:
+        row = (await conn.execute(select(submissions).where(_s.reference == reference))).first()
+        if row is None:
+            raise NotFound(f"no submission {reference}")
+        parts = await conn.execute(
+            select(submission_parts.c.name, submission_parts.c.ciphertext).where(
+                submission_parts.c.reference == reference
+            )
+        )
+        wraps = await conn.execute(
+            select(submission_keys.c.fingerprint, submission_keys.c.wrapped).where(
+                submission_keys.c.reference == reference
+            )
+        )
+        envelope = Envelope(reference, {n: c for n, c in parts}, {f: w for f, w in wraps})
+    return Submission(row.reference, row.submitted_at, row.urgent, row.status), envelope
+
+
+def open_submission(sealed: Envelope, private_key: PrivateKey) -> dict[str, bytes]:
+    """Part name → plaintext, for a recipient's private key."""
+    return sealing.open_envelope(sealed, private_key)

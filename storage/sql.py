@@ -1,0 +1,269 @@
+"""The SQL store: drafts encrypted per draft, hand-off sealed, one transaction per unit."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Insert, bindparam, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from dialogs import codec
+from dialogs.progress import Progress
+from storage import crypto, handoff, sealing
+from storage.keys import Keyring
+from storage.models import (
+    attachments,
+    drafts,
+    processed_updates,
+    submissions,
+)
+from storage.ports import Conflict, Draft, NotFound
+from storage.sealing import RecipientKey
+
+Clock = Callable[[], datetime]
+_d = drafts.c
+
+
+def utcnow() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+_DIALECTS = (("postgresql", postgresql), ("sqlite", sqlite))
+# Duplicates are expected here (re-deliveries, a second first save): no exception, no
+# savepoint, just a row count of 0.
+_CLAIM: dict[str, Insert] = {
+    name: dialect.insert(processed_updates).on_conflict_do_nothing() for name, dialect in _DIALECTS
+}
+_CREATE: dict[str, Insert] = {
+    name: dialect.insert(drafts).on_conflict_do_nothing() for name, dialect in _DIALECTS
+}
+
+
+def _place(attachment_id: str, field: str) -> bytes:
+    return crypto.place("attachments", attachment_id, field)
+
+
+class SqlStore:
+    """Opens units of work on an engine; drafts under the keyring, hand-off to recipients."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        keyring: Keyring,
+        recipients: Sequence[RecipientKey],
+        reference_prefix: str = "LEV",
+        *,
+        clock: Clock = utcnow,
+    ) -> None:
+        if not recipients:
+            raise ValueError("at least one recipient public key is required")
+        self.engine = engine
+        self.keyring = keyring
+        self.recipients = tuple(recipients)
+        self.reference_prefix = reference_prefix
+        self.clock = clock
+        self.claim = _CLAIM[engine.dialect.name]
+        self.create = _CREATE[engine.dialect.name]
+
+    @asynccontextmanager
+    async def unit(self) -> AsyncIterator[SqlUnit]:
+        """A transaction: commits on clean exit, rolls back on an exception."""
+        async with self.engine.begin() as conn:
+            yield SqlUnit(conn, self)
+
+    async def close(self) -> None:
+        """Release the engine's connections."""
+        await self.engine.dispose()
+
+
+_load = select(_d.id, _d.version, _d.key_id, _d.wrapped_key, _d.progress).where(
+    _d.owner_hash == bindparam("owner_hash")
+)
+_key = select(_d.key_id, _d.wrapped_key).where(_d.id == bindparam("draft_id"))
+_guard = (_d.id == bindparam("draft_id")) & (_d.version == bindparam("expected"))
+_save = (
+    update(drafts)
+    .where(_guard)
+    .values(
+        version=bindparam("new_version"), progress=bindparam("blob"), updated_at=bindparam("now")
+    )
+)
+_save_rewrapped = _save.values(key_id=bindparam("new_key_id"), wrapped_key=bindparam("wrapped"))
+_attachment = select(attachments.c.content).where(
+    (attachments.c.id == bindparam("attachment_id"))
+    & (attachments.c.draft_id == bindparam("draft_id"))
+)
+_latest = (
+    select(submissions.c.reference)
+    .where(submissions.c.owner_hash == bindparam("owner_hash"))
+    .order_by(submissions.c.year.desc(), submissions.c.sequence.desc())
+    .limit(1)
+)
+
+
+class SqlUnit:
+    """One transaction's view of the store; it never commits itself."""
+
+    def __init__(self, conn: AsyncConnection, store: SqlStore) -> None:
+        self._conn = conn
+        self._store = store
+        self._keyring = store.keyring
+        self._keys: dict[str, tuple[str, bytes]] = {}  # draft id → (key id, data key)
+
+    async def claim_update(self, update_id: int) -> bool:
+        """Record an update id; False if it was processed before (a re-delivery)."""
+        params = {"update_id": update_id, "processed_at": self._store.clock()}
+        result = await self._conn.execute(self._store.claim, params)
+        return result.rowcount == 1
+
+    async def load_draft(self, owner: str) -> Draft | None:
+        """The owner's draft, decrypted, or None."""
+        owner_hash = self._keyring.owner_hash(owner)
+        row = (await self._conn.execute(_load, {"owner_hash": owner_hash})).first()
+        if row is None:
+            return None
+        data_key = self._unwrap(row.id, row.key_id, row.wrapped_key)
+        plain = crypto.decrypt(data_key, row.progress, crypto.place("drafts", row.id, "progress"))
+        return Draft(row.id, owner, row.version, codec.loads(plain))
+
+    def new_draft(self, owner: str, progress: Progress) -> Draft:
+        """A fresh, unsaved draft (version 0) with a new id."""
+        draft_id = uuid.uuid4().hex
+        self._keys[draft_id] = (self._keyring.active, crypto.new_key())
+        return Draft(draft_id, owner, 0, progress)
+
+    async def save_draft(self, draft: Draft) -> Draft:
+        """Encrypt and store; raises Conflict if the stored version moved on."""
+        if draft.version == 0 and draft.id not in self._keys:
+            self._keys[draft.id] = (self._keyring.active, crypto.new_key())
+        key_id, data_key = await self._data_key(draft.id, missing=Conflict)
+        place = crypto.place("drafts", draft.id, "progress")
+        blob = crypto.encrypt(data_key, codec.dumps(draft.progress), place)
+        now = self._store.clock()
+        if draft.version == 0:
+            result = await self._conn.execute(self._store.create, [self._row(draft, blob, now)])
+        else:
+            params: dict[str, Any] = {"draft_id": draft.id, "expected": draft.version}
+            params.update(new_version=draft.version + 1, blob=blob, now=now)
+            statement = _save
+            if key_id != self._keyring.active:  # rotation: re-wrap under the active KEK
+                params.update(new_key_id=self._keyring.active, wrapped=self._wrap(draft.id))
+                statement = _save_rewrapped
+            result = await self._conn.execute(statement, params)
+        if result.rowcount != 1:
+            raise Conflict(f"draft {draft.id} changed since version {draft.version}")
+        return replace(draft, version=draft.version + 1)
+
+    async def delete_draft(self, owner: str) -> bool:
+        """Erase the draft, its attachments (cascade) and its data key (crypto-shredding)."""
+        owner_hash = self._keyring.owner_hash(owner)
+        statement = delete(drafts).where(_d.owner_hash == owner_hash).returning(_d.id)
+        deleted = (await self._conn.execute(statement)).scalars().all()
+        for draft_id in deleted:
+            self._keys.pop(draft_id, None)
+        return bool(deleted)
+
+    async def add_attachment(self, draft: Draft, data: bytes, kind: str, mime: str) -> str:
+        """Store a file encrypted with the draft's key; returns its id."""
+        if draft.version == 0:
+            raise NotFound("save the draft before attaching files to it")
+        _, data_key = await self._data_key(draft.id, missing=NotFound)
+        attachment_id = uuid.uuid4().hex
+        meta = json.dumps({"kind": kind, "mime": mime, "size": len(data)}).encode()
+        row = {
+            "id": attachment_id,
+            "draft_id": draft.id,
+            "meta": crypto.encrypt(data_key, meta, _place(attachment_id, "meta")),
+            "content": crypto.encrypt(data_key, data, _place(attachment_id, "content")),
+            "created_at": self._store.clock(),
+        }
+        await self._conn.execute(attachments.insert(), [row])
+        return attachment_id
+
+    async def read_attachment(self, draft: Draft, attachment_id: str) -> bytes:
+        """Decrypt a stored file of this draft."""
+        _, data_key = await self._data_key(draft.id, missing=NotFound)
+        params = {"attachment_id": attachment_id, "draft_id": draft.id}
+        blob = (await self._conn.execute(_attachment, params)).scalar()
+        if blob is None:
+            raise NotFound(f"no attachment {attachment_id} in this draft")
+        return crypto.decrypt(data_key, blob, _place(attachment_id, "content"))
+
+    async def submit(
+        self, draft: Draft, application: bytes, attachment_ids: Sequence[str], urgent: bool
+    ) -> str:
+        """Seal the application and files for the secretariat, queue it, shred the draft."""
+        # Bump the version first: it locks the row, so a concurrent second submit waits
+        # and then finds the version moved on (Conflict) instead of a half-gone draft.
+        params = {"draft_id": draft.id, "expected": draft.version}
+        bumped = update(drafts).where(_guard).values(version=_d.version + 1)
+        if (await self._conn.execute(bumped, params)).rowcount != 1:
+            raise Conflict(f"draft {draft.id} was submitted, deleted or changed")
+        parts = {"application.json": application}
+        for attachment_id in attachment_ids:
+            data = await self.read_attachment(draft, attachment_id)
+            parts[f"attachments/{attachment_id}"] = data
+        store = self._store
+        reference = await handoff.next_reference(
+            self._conn, store.reference_prefix, store.clock().year
+        )
+        envelope = sealing.seal(reference, parts, store.recipients)
+        await handoff.record(
+            self._conn,
+            envelope,
+            owner_hash=self._keyring.owner_hash(draft.owner),
+            urgent=urgent,
+            submitted_at=store.clock(),
+        )
+        await self._conn.execute(delete(drafts).where(_d.id == draft.id))
+        self._keys.pop(draft.id, None)
+        return reference
+
+    async def submission_of(self, owner: str) -> str | None:
+        """The reference of the owner's latest submission, if any."""
+        owner_hash = self._keyring.owner_hash(owner)
+        ref = (await self._conn.execute(_latest, {"owner_hash": owner_hash})).scalar()
+        return None if ref is None else str(ref)
+
+    async def _data_key(self, draft_id: str, missing: type[Exception]) -> tuple[str, bytes]:
+        cached = self._keys.get(draft_id)
+        if cached is not None:
+            return cached
+        row = (await self._conn.execute(_key, {"draft_id": draft_id})).first()
+        if row is None:
+            raise missing(f"no stored draft {draft_id}")
+        self._unwrap(draft_id, row.key_id, row.wrapped_key)
+        return self._keys[draft_id]
+
+    def _unwrap(self, draft_id: str, key_id: str, wrapped: bytes) -> bytes:
+        data_key = crypto.unwrap_key(self._keyring.kek(key_id), key_id, draft_id, wrapped)
+        self._keys[draft_id] = (key_id, data_key)
+        return data_key
+
+    def _wrap(self, draft_id: str) -> bytes:
+        data_key = self._keys[draft_id][1]
+        active = self._keyring.active
+        wrapped = crypto.wrap_key(self._keyring.kek(active), active, draft_id, data_key)
+        self._keys[draft_id] = (active, data_key)
+        return wrapped
+
+    def _row(self, draft: Draft, blob: bytes, now: datetime) -> dict[str, Any]:
+        key_id, data_key = self._keys[draft.id]
+        return {
+            "id": draft.id,
+            "owner_hash": self._keyring.owner_hash(draft.owner),
+            "version": 1,
+            "key_id": key_id,
+            "wrapped_key": crypto.wrap_key(self._keyring.kek(key_id), key_id, draft.id, data_key),
+            "progress": blob,
+            "created_at": now,
+            "updated_at": now,
+        }

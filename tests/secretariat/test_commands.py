@@ -1,0 +1,186 @@
+"""The secretariat's commands end to end: keygen, a real submission, list, show, export."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import stat
+import subprocess
+import sys
+import types
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dialogs.progress import Progress
+from secretariat import commands
+from secretariat.keys import keygen
+from storage.bootstrap import open_store
+from storage.keyfiles import WrongPassphrase, read_public
+from storage.keys import ENV_VAR
+from storage.ports import NotFound
+from storage.sealing import format_fingerprint
+
+PASSPHRASE = "Leverkusen Härtefall 2026"
+PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3 Zzyzx"
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01" + bytes(64)
+
+
+class Office:
+    """A key directory and a database holding one submission."""
+
+    def __init__(self, root: Path) -> None:
+        self.keys = root / "keys"
+        self.url = f"sqlite:///{root / 'antragslotse.db'}"
+        self.key_file = self.keys / "secretariat.key"
+        self.reference = ""
+        self.ids: list[str] = []
+        self.application: dict[str, Any] = {}
+
+    async def submit(self) -> None:
+        """Go through the SQL store like the bot does."""
+        pubs = [self.keys / "secretariat.pub", self.keys / "recovery.pub"]
+        store = await open_store(self.url, key_file=self.keys / "data.json", recipient_files=pubs)
+        try:
+            async with store.unit() as unit:
+                draft = await unit.save_draft(unit.new_draft("tg:4711", Progress("q")))
+                self.ids = [
+                    await unit.add_attachment(draft, JPEG, "photo", "image/jpeg"),
+                    await unit.add_attachment(draft, PDF, "pdf", "application/pdf"),
+                ]
+            self.application = {
+                "language": "fa",
+                "answers": {
+                    "name": "Zzyzx Ämirî",
+                    "story": {"text": ["سلام"], "lang": "fa"},
+                    "passport": {
+                        "doc": "uploaded",
+                        "files": [
+                            {
+                                "id": self.ids[1],
+                                "kind": "pdf",
+                                "size": 30,
+                                "mime": "application/pdf",
+                            }
+                        ],
+                    },
+                },
+            }
+            body = json.dumps(self.application, ensure_ascii=False).encode()
+            async with store.unit() as unit:
+                self.reference = await unit.submit(draft, body, self.ids, urgent=True)
+        finally:
+            await store.close()
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory) -> Office:
+    """Shared by the module: key derivation is slow on purpose."""
+    result = Office(tmp_path_factory.mktemp("office"))
+    keygen(result.keys, PASSPHRASE)
+    keygen(result.keys, PASSPHRASE + " recovery", name="recovery")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv(ENV_VAR, raising=False)
+        asyncio.run(result.submit())
+    return result
+
+
+@pytest.fixture
+def document(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """A stand-in for secretariat.document, recording what it was asked to render."""
+    seen: list[dict[str, Any]] = []
+
+    def render_summary(application: dict[str, Any]) -> str:
+        seen.append(application)
+        return "Zusammenfassung des Antrags\nSprache: Persisch\n"
+
+    module = types.ModuleType("secretariat.document")
+    module.render_summary = render_summary  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "secretariat.document", module)
+    return seen
+
+
+def test_keygen_writes_a_protected_key_pair(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fingerprint = keygen(tmp_path, PASSPHRASE)
+    assert fingerprint in capsys.readouterr().out
+    assert format_fingerprint(read_public(tmp_path / "secretariat.pub").fingerprint) == fingerprint
+    assert stat.S_IMODE((tmp_path / "secretariat.key").stat().st_mode) == 0o600
+    with pytest.raises(FileExistsError):
+        keygen(tmp_path, PASSPHRASE)
+    with pytest.raises(ValueError, match="passphrase"):
+        keygen(tmp_path / "other", "short")
+
+
+def test_list_shows_the_queue(office: Office) -> None:
+    listed = commands.list_queue(office.url)
+    assert [(s.reference, s.urgent, s.status) for s in listed] == [(office.reference, True, "new")]
+
+
+def test_show_decrypts_the_application(office: Office) -> None:
+    shown = commands.show(office.url, office.reference, office.key_file, PASSPHRASE)
+    assert shown["application"] == office.application
+    assert [(a["id"], a["size"]) for a in shown["attachments"]] == [
+        (office.ids[1], len(PDF)),
+        (office.ids[0], len(JPEG)),
+    ]
+    recovered = commands.show(
+        office.url, office.reference, office.keys / "recovery.key", PASSPHRASE + " recovery"
+    )
+    assert recovered["application"] == office.application
+
+
+@pytest.mark.parametrize(
+    ("reference", "passphrase", "error"),
+    [("LEV-1999-0001", PASSPHRASE, NotFound), (None, "wrong passphrase!", WrongPassphrase)],
+)
+def test_show_refuses(
+    office: Office, reference: str | None, passphrase: str, error: type[Exception]
+) -> None:
+    with pytest.raises(error):
+        commands.show(office.url, reference or office.reference, office.key_file, passphrase)
+
+
+def test_export_writes_application_attachments_and_summary(
+    office: Office, tmp_path: Path, document: list[dict[str, Any]]
+) -> None:
+    out = tmp_path / "export"
+    written = commands.export(office.url, office.reference, out, office.key_file, PASSPHRASE)
+    pdf_name, jpeg_name = f"1-{office.ids[1]}.pdf", f"2-{office.ids[0]}.jpg"
+    expected = {
+        "application.json",
+        f"attachments/{pdf_name}",
+        f"attachments/{jpeg_name}",
+        commands.SUMMARY,
+    }
+    assert {p.relative_to(out).as_posix() for p in written} == expected
+    text = (out / "application.json").read_text(encoding="utf-8")
+    assert json.loads(text) == office.application
+    assert "Zzyzx Ämirî" in text and "سلام" in text and '\n  "language"' in text
+    assert (out / "attachments" / pdf_name).read_bytes() == PDF
+    assert (out / "attachments" / jpeg_name).read_bytes() == JPEG
+    assert (out / commands.SUMMARY).read_text(encoding="utf-8").startswith("Zusammenfassung")
+    assert document == [office.application]
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in written)
+    with pytest.raises(FileExistsError):
+        commands.export(office.url, office.reference, out, office.key_file, PASSPHRASE)
+
+
+def test_missing_database_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        commands.list_queue(f"sqlite:///{tmp_path / 'nope.db'}")
+    assert not (tmp_path / "nope.db").exists()
+
+
+def test_commands_do_not_import_aiogram() -> None:
+    code = "import sys, secretariat.commands, secretariat.keys; print('aiogram' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parents[2],
+    )
+    assert result.stdout.strip() == "False"

@@ -1,0 +1,10 @@
+"""Local Telegram Bot API fake, simulated users and bot subprocess helpers for tests."""
+
+from .chats import Chat
+from .process import BotProcess
+from .server import BotAPIServer
+from .store import BotMessage
+from .users import Sent, User
+from .wire import Call, Upload
+
+__all__ = ["BotAPIServer", "BotMessage", "BotProcess", "Call", "Chat", "Sent", "Upload", "User"]
