@@ -22,8 +22,8 @@ def application(interview: Interview, progress: Progress, today: dt.date) -> dic
     ]
     for step in flow.steps(interview, progress.answers, today):
         value = progress.answers.get(step.path)
-        if step.question.kind is Kind.INFO or value is None:
-            continue
+        if step.question.kind is Kind.INFO or value is None or step.path.endswith(".more"):
+            continue  # screens and "another person?" only steer the interview
         sections[step.section]["entries"].append(_entry(step, value, progress))
     return {
         "format": FORMAT,

@@ -85,7 +85,7 @@ class FreeText:
 Value = str | int | PartialDate | Special | tuple[str, ...] | FreeText | Document
 """A stored answer: a choice id or text (str), number, date, special, choice ids, text, document."""
 
-Param = Union[str, int, PartialDate, "Text", "Verbatim", "Join"]
+Param = Union[str, int, PartialDate, "Text", "Verbatim", "Join", "Lines"]
 
 
 @dataclass(frozen=True)
@@ -108,6 +108,13 @@ class Text:
 @dataclass(frozen=True)
 class Join:
     """Several parameters shown as one list, e.g. the chosen options."""
+
+    parts: tuple[Param, ...]
+
+
+@dataclass(frozen=True)
+class Lines:
+    """Several parameters, one per line (a compact list such as the answers of a section)."""
 
     parts: tuple[Param, ...]
 

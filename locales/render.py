@@ -8,7 +8,7 @@ from babel.dates import format_date, format_skeleton
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
-from dialogs.types import Join, Param, PartialDate, Text, Verbatim
+from dialogs.types import Join, Lines, Param, PartialDate, Text, Verbatim
 from locales.catalogs import Catalogs
 
 FSI, PDI = "\u2068", "\u2069"  # first-strong isolate: embedded runs keep their own direction
@@ -32,6 +32,8 @@ class Renderer:
                 return self._isolate(item.text, lang)
             case Join():
                 return format_list([self.render(p, lang) for p in item.parts], locale=lang)
+            case Lines():
+                return "\n".join(self.render(p, lang) for p in item.parts)
             case PartialDate():
                 return self._isolate(self.date(item, lang), lang)
             case int():
@@ -45,7 +47,7 @@ class Renderer:
 
     def date(self, value: PartialDate, lang: str) -> str:
         if value.day is None:
-            return format_skeleton("yMM", dt.date(value.year, value.month, 1), locale=lang)
+            return format_skeleton("yMMMM", dt.date(value.year, value.month, 1), locale=lang)
         return format_date(dt.date(value.year, value.month, value.day), "medium", locale=lang)
 
     def is_rtl(self, lang: str) -> bool:

@@ -7,7 +7,6 @@ tools start fast.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import json
 import mimetypes
 import os
@@ -53,8 +52,8 @@ def show(url: str, reference: str, key_file: Path, passphrase: str) -> dict[str,
 
 def export(url: str, reference: str, out_dir: Path, key_file: Path, passphrase: str) -> list[Path]:
     """Write application.json, the attachments and the German summary; return the paths."""
-    # Imported late: document rendering is heavy and only export needs it.
-    render_summary = importlib.import_module("secretariat.document").render_summary
+    from secretariat.document import render_summary  # late: only export renders
+
     _, parts = _open(url, reference, key_file, passphrase)
     application = json.loads(parts[APPLICATION])
     if out_dir.exists() and any(out_dir.iterdir()):
@@ -64,7 +63,7 @@ def export(url: str, reference: str, out_dir: Path, key_file: Path, passphrase: 
     written = [_write(out_dir / APPLICATION, pretty.encode())]
     for _, name, data in _attachments(application, parts):
         written.append(_write(out_dir / name, data))
-    summary = str(render_summary(application))
+    summary = render_summary(application, reference)
     written.append(_write(out_dir / SUMMARY, summary.encode()))
     return written
 

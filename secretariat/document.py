@@ -21,12 +21,21 @@ from locales.catalogs import Catalogs
 from locales.render import Renderer
 
 GERMAN = "de"
-SPECIAL = {Special.UNKNOWN: "weiß nicht", Special.SKIPPED: "übersprungen",
-           Special.DECLINED: "keine Angabe gewünscht"}
-DOCUMENT = {DocStatus.UPLOADED: "hochgeladen", DocStatus.LATER: "wird nachgereicht",
-            DocStatus.MISSING: "nicht vorhanden"}
-ROLES = {"applicant": "betroffene Person", "supporter": "Unterstützer/in oder Vertreter/in",
-         "staff": "Mitarbeiter/in (zur Niederschrift)"}
+SPECIAL = {
+    Special.UNKNOWN: "weiß nicht",
+    Special.SKIPPED: "übersprungen",
+    Special.DECLINED: "keine Angabe gewünscht",
+}
+DOCUMENT = {
+    DocStatus.UPLOADED: "hochgeladen",
+    DocStatus.LATER: "wird nachgereicht",
+    DocStatus.MISSING: "nicht vorhanden",
+}
+ROLES = {
+    "applicant": "betroffene Person",
+    "supporter": "Unterstützer/in oder Vertreter/in",
+    "staff": "Mitarbeiter/in (zur Niederschrift)",
+}
 
 
 def render_summary(application: dict[str, Any], reference: str = "") -> str:
@@ -78,8 +87,11 @@ def _entry(de: Renderer, entry: dict[str, Any], language: str) -> str:
         shown = ", ".join(de.gettext(c, GERMAN) for c in entry["choices"]) or "(keine Auswahl)"
     else:
         shown = _value(value, language)
-    author = "" if entry.get("author") in (None, "applicant") else \
-        f"  [eingegeben von: {ROLES.get(entry['author'], entry['author'])}]"
+    author = (
+        ""
+        if entry.get("author") in (None, "applicant")
+        else f"  [eingegeben von: {ROLES.get(entry['author'], entry['author'])}]"
+    )
     return f"{label}: {shown}{author}"
 
 
@@ -94,8 +106,9 @@ def _value(value: Value, language: str) -> str:
             voices = [p.id for p in value.parts if isinstance(p, Attachment)]
             name = language_name(value.language)
             head = f"(Originaltext, {name})\n    {words}" if words else f"({name})"
-            return head + (f"\n    + {len(voices)} Sprachnachricht(en): " + ", ".join(voices)
-                           if voices else "")
+            return head + (
+                f"\n    + {len(voices)} Sprachnachricht(en): " + ", ".join(voices) if voices else ""
+            )
         case Document():
             files = f", {len(value.files)} Datei(en)" if value.files else ""
             return DOCUMENT[value.status] + files

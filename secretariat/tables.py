@@ -13,8 +13,17 @@ def queue_table(entries: Sequence[Submission]) -> str:
     """Urgent first, then oldest first, as the queue lists them."""
     if not entries:
         return "Keine Anträge in der Warteschlange."
-    rows = [(e.reference, e.submitted_at.strftime("%d.%m.%Y %H:%M"),
-             "EILT" if e.urgent else "", e.status) for e in entries]
+    rows = [
+        (
+            e.reference,
+            e.submitted_at.strftime("%d.%m.%Y %H:%M"),
+            "EILT" if e.urgent else "",
+            e.status,
+        )
+        for e in entries
+    ]
     widths = [max(len(r[i]) for r in (HEADERS, *rows)) for i in range(len(HEADERS))]
-    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip()
-                     for r in (HEADERS, *rows))
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip()
+        for r in (HEADERS, *rows)
+    )

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, event, make_url
+from sqlalchemy import Connection, delete, event, make_url
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from storage import sqlite
+from storage.models import processed_updates
 
 # Durable and strict: every commit reaches the disk, foreign keys cascade, deleted
 # cells are overwritten (so a shredded key does not linger in free pages).
@@ -45,9 +47,12 @@ def create_engine(url: str, **options: Any) -> AsyncEngine:
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     connect = partial(sqlite.connect, parsed.database or ":memory:", timeout=30)
-    engine = create_async_engine(parsed, async_creator=connect, **options)
+    engine = create_async_engine(
+        parsed, async_creator=connect, pool_reset_on_return=None, **options
+    )
     event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
     event.listen(engine.sync_engine, "begin", _on_sqlite_begin)
+    event.listen(engine.sync_engine, "reset", _on_sqlite_reset)
     return engine
 
 
@@ -61,9 +66,16 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _on_sqlite_begin(connection: Connection) -> None:
-    # IMMEDIATE takes the write lock up front: units queue on busy_timeout instead of
-    # failing with SQLITE_BUSY when a read transaction later wants to write.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    driver = connection.connection.driver_connection
+    assert isinstance(driver, sqlite.Connection)
+    driver.begin()  # BEGIN IMMEDIATE goes out with the first statement
+
+
+def _on_sqlite_reset(dbapi_connection: Any, record: Any, _state: Any) -> None:
+    # Roll back only what is still open: a rollback after every commit would be
+    # one more trip to the worker thread per unit of work.
+    if record.driver_connection.transaction_open():
+        dbapi_connection.rollback()
 
 
 async def verify(engine: AsyncEngine) -> None:
@@ -97,3 +109,10 @@ async def migrate(engine: AsyncEngine) -> None:
     """Bring the schema to the newest revision."""
     async with engine.begin() as conn:
         await conn.run_sync(_upgrade)
+
+
+async def forget_updates(engine: AsyncEngine, before: datetime) -> int:
+    """Drop dedupe records older than ``before`` (Telegram re-delivers for about a day)."""
+    statement = delete(processed_updates).where(processed_updates.c.processed_at < before)
+    async with engine.begin() as conn:
+        return (await conn.execute(statement)).rowcount

@@ -10,7 +10,7 @@ import logging
 import os
 import secrets
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,9 +25,9 @@ log = logging.getLogger(__name__)
 class Keyring:
     """KEKs by key id, the id new data keys are wrapped with, and the blind-index key."""
 
-    keks: Mapping[str, bytes]
+    keks: Mapping[str, bytes] = field(repr=False)
     active: str
-    index_key: bytes
+    index_key: bytes = field(repr=False)
 
     def __post_init__(self) -> None:
         if self.active not in self.keks:

@@ -70,8 +70,8 @@ class SqlStore:
         self.recipients = tuple(recipients)
         self.reference_prefix = reference_prefix
         self.clock = clock
-        self.claim = _CLAIM[engine.dialect.name]
-        self.create = _CREATE[engine.dialect.name]
+        self._claim = _CLAIM[engine.dialect.name]
+        self._create = _CREATE[engine.dialect.name]
 
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[SqlUnit]:
@@ -121,7 +121,7 @@ class SqlUnit:
     async def claim_update(self, update_id: int) -> bool:
         """Record an update id; False if it was processed before (a re-delivery)."""
         params = {"update_id": update_id, "processed_at": self._store.clock()}
-        result = await self._conn.execute(self._store.claim, params)
+        result = await self._conn.execute(self._store._claim, params)
         return result.rowcount == 1
 
     async def load_draft(self, owner: str) -> Draft | None:
@@ -149,7 +149,7 @@ class SqlUnit:
         blob = crypto.encrypt(data_key, codec.dumps(draft.progress), place)
         now = self._store.clock()
         if draft.version == 0:
-            result = await self._conn.execute(self._store.create, [self._row(draft, blob, now)])
+            result = await self._conn.execute(self._store._create, [self._row(draft, blob, now)])
         else:
             params: dict[str, Any] = {"draft_id": draft.id, "expected": draft.version}
             params.update(new_version=draft.version + 1, blob=blob, now=now)

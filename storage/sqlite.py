@@ -3,8 +3,9 @@
 SQLAlchemy's aiosqlite adapter makes four trips to aiosqlite's worker thread per
 statement (open cursor, execute, fetch, close); each costs a loop wake-up (~75 µs),
 which dominated a unit of work. This cursor runs the whole statement in one trip and
-hands back description, row count and rows together. Everything else (the thread,
-commit, rollback, close) is aiosqlite's own.
+hands back description, row count and rows together; ``BEGIN IMMEDIATE`` travels with
+the first statement of a transaction. Everything else (the thread, commit, rollback,
+close) is aiosqlite's own.
 """
 
 from __future__ import annotations
@@ -19,10 +20,15 @@ import aiosqlite
 Outcome = tuple[Any, int, int | None, list[Any]]
 
 
-def _run(connection: aiosqlite.Connection, sql: str, parameters: Any, many: bool) -> Outcome:
+def _run(connection: Connection, sql: str, parameters: Any, many: bool) -> Outcome:
     """Execute and fetch in the worker thread."""
     cursor = connection._conn.cursor()
     try:
+        if connection.begin_pending:
+            # IMMEDIATE takes the write lock up front: units queue on the busy timeout
+            # instead of failing when a read transaction later wants to write.
+            cursor.execute("BEGIN IMMEDIATE")
+            connection.begin_pending = False
         if many:
             cursor.executemany(sql, parameters)
         else:
@@ -38,7 +44,7 @@ class Cursor:
 
     arraysize = 1
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._connection = connection
         self.description: Any = None
         self.rowcount = -1
@@ -52,14 +58,17 @@ class Cursor:
         await self.close()
 
     async def execute(self, sql: str, parameters: Sequence[Any] = ()) -> Cursor:
-        self._take(await self._connection._execute(_run, self._connection, sql, parameters, False))
+        await self._trip(sql, parameters, False)
         return self
 
     async def executemany(self, sql: str, parameters: Iterable[Sequence[Any]]) -> Cursor:
-        self._take(await self._connection._execute(_run, self._connection, sql, parameters, True))
+        await self._trip(sql, parameters, True)
         return self
 
-    def _take(self, outcome: Outcome) -> None:
+    async def _trip(self, sql: str, parameters: Any, many: bool) -> None:
+        connection = self._connection
+        work = partial(_run, connection, sql, parameters, many)
+        outcome: Outcome = await connection._execute(work)  # type: ignore[no-untyped-call]
         self.description, self.rowcount, self.lastrowid, self._rows = outcome
 
     async def fetchone(self) -> Any:
@@ -79,13 +88,34 @@ class Cursor:
 
 
 class Connection(aiosqlite.Connection):
-    """aiosqlite's connection with the one-trip cursor."""
+    """aiosqlite's connection with the one-trip cursor and a deferred BEGIN."""
+
+    begin_pending = False
+
+    def begin(self) -> None:
+        """Begin a write transaction with the next statement."""
+        self.begin_pending = True
+
+    def transaction_open(self) -> bool:
+        """Whether a transaction is open or about to be."""
+        raw = self._connection
+        return self.begin_pending or (raw is not None and raw.in_transaction)
 
     def cursor(self) -> Cursor:  # type: ignore[override]  # plain object, not a coroutine
         return Cursor(self)
+
+    async def commit(self) -> None:
+        self.begin_pending = False
+        await super().commit()
+
+    async def rollback(self) -> None:
+        self.begin_pending = False
+        await super().rollback()
 
 
 async def connect(database: str, *, timeout: float) -> Connection:
     """Open a connection in autocommit mode: transactions are begun explicitly."""
     connector = partial(sqlite3.connect, database, timeout=timeout, isolation_level=None)
-    return await Connection(connector, iter_chunk_size=64)
+    connection = Connection(connector, iter_chunk_size=64)
+    await connection
+    return connection

@@ -110,7 +110,7 @@ ECONOMY = Section("economy", N_("Work and money"), (
     Question("living_costs", Kind.CHOICE, N_("Who pays your rent and living costs?"),
              label=N_("Who covers rent and living costs"), choices=(
         Choice("self", N_("I do, or my family does")),
-        Choice("state", N_("The job centre or the social welfare office")),
+        Choice("state", N_("Job centre or social welfare office")),
         Choice("mixed", N_("Partly me, partly the state")),
         Choice("other", N_("Someone else")))),
 ))

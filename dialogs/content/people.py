@@ -105,9 +105,9 @@ RESIDENCE = Section("residence", N_("Your time in Germany"), (
     Question("paper", Kind.CHOICE, N_("Which paper do you have now?"),
              label=N_("Current document"), unknown=True, choices=(
         Choice("duldung", N_("Duldung")),
-        Choice("gestattung", N_("Aufenthaltsgestattung (during asylum)")),
+        Choice("gestattung", N_("Aufenthaltsgestattung (asylum)")),
         Choice("permit", N_("Residence permit")),
-        Choice("border", N_("Border crossing certificate (Grenzübertrittsbescheinigung)")),
+        Choice("border", N_("Border crossing certificate")),
         Choice("none", N_("No paper")))),
     Question("paper_until", Kind.DATE, N_("Until when is it valid? e.g. 31.01.2027"),
              label=N_("Valid until"), future_ok=True, unknown=True,

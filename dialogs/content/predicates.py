@@ -63,7 +63,7 @@ def works(a: Answers) -> bool:
 
 
 def has_pending_procedure(a: Answers) -> bool:
-    return a.chose("pending", "asylum", "court", "permit")
+    return a.chose("pending", "asylum", "court", "permit", "work_duldung")
 
 
 def is_missing(document_id: str) -> Predicate:

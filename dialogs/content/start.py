@@ -40,12 +40,15 @@ START = Section("start", N_("About you and this form"), (
              label=N_("Privacy notice read and accepted"), help=PRIVACY_DETAILS,
              choices=(Choice("agree", N_("I agree")),), submit_requires="agree"),
     Question("role", Kind.CHOICE, N_("Who is filling in this form?"),
-             label=N_("Who fills in"), choices=(
+             label=N_("Who fills in"), help=N_(
+                 "Represent: you are a lawyer, a family member, a legal guardian or a "
+                 "counselling service, and you apply for the person.\n"
+                 "Support group: for example a church group, parents at a school, or a "
+                 "refugee support circle."), choices=(
         Choice("self", N_("I am the person it is about")),
         Choice("helper", N_("I help the person, who is with me")),
-        Choice("representative", N_("I represent the person (lawyer, family, guardian, "
-                                    "counselling)")),
-        Choice("group", N_("We are a group (church, school, support circle)")))),
+        Choice("representative", N_("I represent the person")),
+        Choice("group", N_("We are a support group")))),
     Question("helper_name", Kind.TEXT, N_("What is your name?"),
              label=N_("Name of the person filling in"), when=for_someone_else, max_length=120),
     Question("helper_org", Kind.TEXT, N_("Which organisation or group are you from?"),
@@ -56,7 +59,7 @@ START = Section("start", N_("About you and this form"), (
     Question("affected_consent", Kind.CHOICE, N_(
         "Does the person agree that you fill in this application for them?"),
              label=N_("Consent of the person concerned"), when=for_someone_else, choices=(
-        Choice("signed", N_("Yes, I have a signed consent or power of attorney")),
+        Choice("signed", N_("Yes, I have it signed")),
         Choice("present", N_("Yes, the person is with me and agrees")),
         Choice("not_yet", N_("Not yet")))),
     Question("consent_missing", Kind.INFO, N_(
@@ -73,8 +76,11 @@ ELIGIBILITY = Section("eligibility", N_("Can the board help you?"), (
         "tell you who helps where you live. You can still go on. The secretariat will check."),
              when=answered("lives_lev", "no"), referral=("counselling",)),
     Question("threat", Kind.MULTI, N_("What is your situation now? Choose all that fit."),
-             label=N_("Current situation"), unknown=True, choices=(
-        Choice("duldung", N_("I have a Duldung (temporary suspension of deportation)")),
+             label=N_("Current situation"), unknown=True, help=N_(
+                 "A Duldung is a paper that says: the deportation is suspended for now. "
+                 "An expulsion order (Ausweisung) is a decision that you must leave Germany "
+                 "and may not come back for some time."), choices=(
+        Choice("duldung", N_("I have a Duldung")),
         Choice("leave", N_("I was told I must leave Germany")),
         Choice("expulsion", N_("I got an expulsion order (Ausweisung)")),
         Choice("warning", N_("I got a letter that I will be deported")),
@@ -128,11 +134,14 @@ ELIGIBILITY = Section("eligibility", N_("Can the board help you?"), (
              label=N_("Expulsion for a particularly serious reason"),
              when=answered("threat", "expulsion"), choices=YES_NO_UNSURE),
     Question("pending", Kind.MULTI, N_("Is one of these still open for you? Choose all that fit."),
-             label=N_("Open procedures"), unknown=True, choices=(
-        Choice("asylum", N_("A new asylum application (follow-up application)")),
+             label=N_("Open procedures"), unknown=True, help=N_(
+                 "A residence permit can be possible for well-integrated young people "
+                 "(§25a), for well-integrated adults (§25b) or after long stays (§104c). "
+                 "A Duldung for training or work: §60c and §60d."), choices=(
+        Choice("asylum", N_("A follow-up asylum application")),
         Choice("court", N_("A court case")),
-        Choice("permit", N_("An application for a residence permit (e.g. §25a, §25b, §104c, "
-                            "§60c, §60d)")),
+        Choice("permit", N_("An application for a residence permit")),
+        Choice("work_duldung", N_("Applied for a training/work Duldung")),
         Choice("none", N_("None of these")))),
     Question("pending_note", Kind.INFO, N_(
         "Legal routes come first. A counselling service can check if one of them fits you. "

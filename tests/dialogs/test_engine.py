@@ -190,7 +190,9 @@ EVENTS = st.one_of(
 
 @settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 10_000), noise=st.lists(EVENTS, max_size=30))
-def test_random_input_never_crashes_and_never_loses_an_answer(seed: int, noise: list[Input]) -> None:
+def test_random_input_never_crashes_and_never_loses_an_answer(
+    seed: int, noise: list[Input]
+) -> None:
     rng = random.Random(seed)
     p = engine.start(INTERVIEW, "en")
     for event in noise:

@@ -1,7 +1,5 @@
 """Parsing what people type: tables of accepted and rejected answers, and properties."""
 
-# ruff: noqa: RUF001  (Arabic, Persian and fullwidth digits are what these tests are about)
-
 from __future__ import annotations
 
 import ast

@@ -102,7 +102,7 @@ async def test_a_whole_application_survives_a_crash_and_reaches_the_secretariat(
         while not (path_of(screen) or "").startswith("@"):
             screen = await me.answer(screen)
         assert path_of(screen) == "@review"
-        assert len(user.deleted_message_ids) == 3  # the photo, the PDF and the voice note left the chat
+        assert len(user.deleted_message_ids) == 3  # photo, PDF and voice note left the chat
 
         # An edit from the review returns to the review.
         user.click(screen, button(screen, "section", "residence"))

@@ -13,7 +13,8 @@ from locales.render import FSI, PDI, Renderer
 AR_PO = '''msgid ""
 msgstr ""
 "Language: ar\\n"
-"Plural-Forms: nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);\\n"
+"Plural-Forms: nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : "
+"n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);\\n"
 "Content-Type: text/plain; charset=utf-8\\n"
 
 msgid "Your answer so far: {answer}"
@@ -47,7 +48,7 @@ def arabic(tmp_path: Path) -> Renderer:
 def test_source_language_and_german_dates(renderer: Renderer) -> None:
     assert renderer(PartialDate(2016, 3, 14), "en") == "Mar 14, 2016"
     assert renderer(PartialDate(2016, 3, 14), "de") == "14.03.2016"
-    assert renderer(PartialDate(2016, 3), "de") == "03.2016"
+    assert renderer(PartialDate(2016, 3), "de") == "März 2016"
 
 
 def test_plural_forms_in_english(renderer: Renderer) -> None:

@@ -91,8 +91,8 @@ def document(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     """A stand-in for secretariat.document, recording what it was asked to render."""
     seen: list[dict[str, Any]] = []
 
-    def render_summary(application: dict[str, Any]) -> str:
-        seen.append(application)
+    def render_summary(application: dict[str, Any], reference: str = "") -> str:
+        seen.append({"reference": reference, **application})
         return "Zusammenfassung des Antrags\nSprache: Persisch\n"
 
     module = types.ModuleType("secretariat.document")
@@ -162,7 +162,7 @@ def test_export_writes_application_attachments_and_summary(
     assert (out / "attachments" / pdf_name).read_bytes() == PDF
     assert (out / "attachments" / jpeg_name).read_bytes() == JPEG
     assert (out / commands.SUMMARY).read_text(encoding="utf-8").startswith("Zusammenfassung")
-    assert document == [office.application]
+    assert document == [{"reference": office.reference, **office.application}]
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in written)
     with pytest.raises(FileExistsError):
         commands.export(office.url, office.reference, out, office.key_file, PASSPHRASE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -71,3 +72,12 @@ async def test_migrating_twice_is_harmless(sql: SqlStore) -> None:
     async with sql.engine.connect() as conn:
         version = (await conn.exec_driver_sql("SELECT version_num FROM alembic_version")).scalar()
     assert version == "0001"
+
+
+async def test_old_update_ids_can_be_forgotten(sql: SqlStore) -> None:
+    async with sql.unit() as unit:
+        await unit.claim_update(1)
+    assert await database.forget_updates(sql.engine, datetime.now(UTC) - timedelta(days=1)) == 0
+    assert await database.forget_updates(sql.engine, datetime.now(UTC) + timedelta(seconds=1)) == 1
+    async with sql.unit() as unit:
+        assert await unit.claim_update(1) is True

@@ -102,3 +102,11 @@ def test_owner_hash_is_keyed_and_separated_by_purpose() -> None:
     assert one.owner_hash("tg:1") != two.owner_hash("tg:1")
     assert one.owner_hash("tg:1") != one.blind("case", "tg:1")
     assert len(one.owner_hash("tg:1")) == 32
+
+
+def test_keys_stay_out_of_reprs() -> None:
+    keyring = Keyring.generate()
+    shown = repr(keyring)
+    assert keyring.active in shown
+    assert all(k.hex() not in shown and repr(k) not in shown for k in keyring.keks.values())
+    assert repr(keyring.index_key) not in shown

@@ -1,0 +1,95 @@
+"""The intake service over the reference store: commit first, then confirm; once per update."""
+
+from __future__ import annotations
+
+import json
+import random
+
+from antragslotse.intake import Intake
+from dialogs.content import INTERVIEW
+from dialogs.engine import Action, Press, Say
+from dialogs.progress import REVIEW
+from dialogs.types import DocStatus, Document, Role
+from storage.memory import MemoryStore
+from tests.dialogs.walker import TODAY, walk
+
+OWNER = "tg:42"
+
+
+def intake() -> tuple[Intake, MemoryStore]:
+    store = MemoryStore()
+    return Intake(store, INTERVIEW, lambda: TODAY, "en"), store
+
+
+async def complete(service: Intake, store: MemoryStore) -> None:
+    """Put a finished draft in the store, as if the person had answered everything."""
+    progress, _ = walk(INTERVIEW, random.Random(7))
+    later = {k: Document(DocStatus.LATER) for k, v in progress.answers.items()
+             if isinstance(v, Document)}  # the walker's files were never stored
+    answers = {**progress.answers, **later, "declare_true": "yes", "declare_share": "yes",
+               "privacy": "agree"}
+    async with store.unit() as uow:
+        draft = uow.new_draft(OWNER, progress.__class__(REVIEW, answers, language="ar"))
+        await uow.save_draft(draft)
+
+
+async def test_begin_creates_a_draft_in_the_chosen_language() -> None:
+    service, _ = intake()
+    turn = await service.begin(OWNER, "de", update_id=1)
+    assert turn is not None and turn.language == "de" and turn.screen is not None
+    assert turn.screen.path == "welcome"
+    assert await service.language_of(OWNER) == "de"
+
+
+async def test_a_repeated_update_id_is_ignored() -> None:
+    service, _ = intake()
+    await service.begin(OWNER, "en", update_id=1)
+    first = await service.apply(OWNER, Press("welcome", Action.NEXT), Role.APPLICANT, 2)
+    again = await service.apply(OWNER, Press("welcome", Action.NEXT), Role.APPLICANT, 2)
+    assert first is not None and first.screen is not None and first.screen.path == "privacy"
+    assert again is None
+    shown = await service.show(OWNER)
+    assert shown is not None and shown.screen is not None and shown.screen.path == "privacy"
+
+
+async def test_without_a_draft_there_is_nothing_to_answer() -> None:
+    service, _ = intake()
+    turn = await service.apply(OWNER, Say("hello"), Role.APPLICANT, 1)
+    assert turn is not None and turn.screen is None and not turn.notes
+
+
+async def test_submit_hands_off_once_and_shreds_the_draft() -> None:
+    service, store = intake()
+    await complete(service, store)
+    sent = await service.apply(OWNER, Press(REVIEW, Action.SUBMIT), Role.APPLICANT, 10)
+    again = await service.apply(OWNER, Press(REVIEW, Action.SUBMIT), Role.APPLICANT, 11)
+    assert sent is not None and sent.reference == f"LEV-{TODAY.year}-0001"
+    assert again is not None and again.reference is None
+    assert len(store.submitted()) == 1 and await service.show(OWNER) is None
+    assert await service.submitted(OWNER) == sent.reference
+    application = json.loads(store.submitted()[0].parts["application.json"])
+    assert application["language"] == "ar" and application["sections"][0]["entries"]
+
+
+async def test_helpers_answers_are_recorded_as_a_supporters() -> None:
+    service, store = intake()
+    await service.begin(OWNER, "en", update_id=1)
+    for n, press in enumerate([Press("welcome", Action.NEXT),
+                               Press("privacy", Action.PICK, "agree"),
+                               Press("role", Action.PICK, "helper")], start=2):
+        await service.apply(OWNER, press, Role.APPLICANT, n)
+    await service.apply(OWNER, Say("Maria"), Role.APPLICANT, 9)
+    async with store.unit() as uow:
+        draft = await uow.load_draft(OWNER)
+    assert draft is not None
+    assert draft.progress.authors["role"] is Role.APPLICANT
+    assert draft.progress.authors["helper_name"] is Role.SUPPORTER
+
+
+async def test_review_opens_from_anywhere_and_delete_erases() -> None:
+    service, _ = intake()
+    await service.begin(OWNER, "en", update_id=1)
+    turn = await service.review(OWNER, 2)
+    assert turn is not None and turn.screen is not None and turn.screen.path == REVIEW
+    assert await service.delete(OWNER) and await service.show(OWNER) is None
+    assert not await service.delete(OWNER)
