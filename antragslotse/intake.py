@@ -49,7 +49,7 @@ class Intake:
         """Start a draft in this language, or resume the existing one in it."""
         async with self.store.unit() as uow:
             if not await self._claim(uow, update_id):
-                return None
+                return await self._replay(uow, owner)
             draft = await uow.load_draft(owner)
             if draft is None:
                 draft = uow.new_draft(owner, engine.start(self.interview, language))
@@ -60,7 +60,7 @@ class Intake:
     async def apply(
         self, owner: str, event: Input, role: Role, update_id: int | None = None
     ) -> Turn | None:
-        """Handle one input; None when the update was handled before (a re-delivery)."""
+        """Handle one input; a re-delivered update only shows the current screen again."""
         try:
             return await self._apply(owner, event, role, update_id)
         except Conflict:  # someone saved in between: run the input again on the new state
@@ -72,7 +72,7 @@ class Intake:
         """Store a file encrypted with the draft's key and hand it to the engine."""
         async with self.store.unit() as uow:
             if not await self._claim(uow, update_id):
-                return None
+                return await self._replay(uow, owner)
             draft = await uow.load_draft(owner)
             if draft is None:
                 return Turn(self.default_language, (t(N_("Please send /start first.")),))
@@ -88,7 +88,7 @@ class Intake:
         """Open the review of all answers."""
         async with self.store.unit() as uow:
             if not await self._claim(uow, update_id):
-                return None
+                return await self._replay(uow, owner)
             draft = await uow.load_draft(owner)
             if draft is None:
                 return Turn(self.default_language, (t(N_("Please send /start first.")),))
@@ -116,7 +116,7 @@ class Intake:
     ) -> Turn | None:
         async with self.store.unit() as uow:
             if not await self._claim(uow, update_id):
-                return None
+                return await self._replay(uow, owner)
             draft = await uow.load_draft(owner)
             if draft is None:
                 return None if update_id is None else Turn(self.default_language)
@@ -140,6 +140,14 @@ class Intake:
         urgent = is_urgent(dict(progress.answers), today)
         reference = await uow.submit(draft, payload, files, urgent)
         return Turn(progress.language, reference=reference)
+
+    async def _replay(self, uow: UnitOfWork, owner: str) -> Turn | None:
+        """A re-delivered update: show the current screen again, change nothing.
+
+        The first delivery was committed, but its reply may have been lost in a crash.
+        """
+        draft = await uow.load_draft(owner)
+        return None if draft is None else self._turn(draft.progress)
 
     async def _claim(self, uow: UnitOfWork, update_id: int | None) -> bool:
         return update_id is None or await uow.claim_update(update_id)

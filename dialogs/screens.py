@@ -117,23 +117,30 @@ def _accepts(kind: Kind) -> frozenset[str]:
     return frozenset()
 
 
+MISSING_SHOWN = 10
+
+
 def overview(interview: Interview, p: Progress, today: dt.date) -> Screen:
     """Every section with its state, what is missing, and Submit."""
     gaps = flow.missing(interview, p.answers, today)
     body: list[Text] = [t(N_("Please check your answers. Tap a section to see or change it."))]
     rows: list[tuple[Button, ...]] = []
+    unfinished = {g.section for g in gaps}
     for index, section in enumerate(interview.sections):
-        open_items = sum(1 for g in gaps if g.section == index)
-        label: Param = t(section.title)
-        mark = t(N_("⚠️ {n}. {title}: {count} missing"), n=index + 1, title=label,
-                 count=open_items) if open_items else t(N_("✓ {n}. {title}"), n=index + 1,
-                                                        title=label)
-        rows.append((Button(mark, Action.SECTION, REVIEW, section.id),))
+        mark = N_("⚠️ {n}. {title}") if index in unfinished else N_("✓ {n}. {title}")
+        rows.append((Button(t(mark, n=index + 1, title=t(section.title)), Action.SECTION,
+                            REVIEW, section.id),))
     if gaps:
-        body.append(t(N_("Still missing:")))
-        body += [t(N_("• {label}"), label=t(g.question.review_label)) for g in gaps[:8]]
-        rows.insert(0, (Button(t(N_("Answer the missing questions")), Action.EDIT, REVIEW,
-                               gaps[0].path),))
+        shown = gaps[:MISSING_SHOWN]
+        lines = [t(N_("{n}. {label}"), n=n, label=t(g.question.review_label))
+                 for n, g in enumerate(shown, start=1)]
+        body += [t(N_("Still missing (tap a number to answer it):")),
+                 Text("{lines}", {"lines": Lines(tuple(lines))})]
+        if len(gaps) > len(shown):
+            body.append(t(N_("… and {count} more."), count=len(gaps) - len(shown)))
+        edits = [Button(t(N_("✏️ {n}"), n=n), Action.EDIT, REVIEW, g.path)
+                 for n, g in enumerate(shown, start=1)]
+        rows[:0] = [tuple(edits[i : i + 5]) for i in range(0, len(edits), 5)]
     else:
         body.append(t(N_("Everything is complete. You can send the application now.")))
         rows.append((Button(t(N_("📨 Send the application")), Action.SUBMIT, REVIEW),))

@@ -41,13 +41,14 @@ async def test_begin_creates_a_draft_in_the_chosen_language() -> None:
     assert await service.language_of(OWNER) == "de"
 
 
-async def test_a_repeated_update_id_is_ignored() -> None:
+async def test_a_repeated_update_id_changes_nothing_and_shows_the_screen_again() -> None:
     service, _ = intake()
     await service.begin(OWNER, "en", update_id=1)
     first = await service.apply(OWNER, Press("welcome", Action.NEXT), Role.APPLICANT, 2)
     again = await service.apply(OWNER, Press("welcome", Action.NEXT), Role.APPLICANT, 2)
     assert first is not None and first.screen is not None and first.screen.path == "privacy"
-    assert again is None
+    assert again is not None and again.screen is not None and again.screen.path == "privacy"
+    assert again.notes == ()  # shown again, not applied again
     shown = await service.show(OWNER)
     assert shown is not None and shown.screen is not None and shown.screen.path == "privacy"
 

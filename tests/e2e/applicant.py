@@ -9,7 +9,7 @@ from dialogs import flow
 from dialogs.content import INTERVIEW
 from dialogs.model import Kind
 from tests.telegram.store import BotMessage
-from tests.telegram.users import User
+from tests.telegram.users import Sent, User
 
 # A real 1×1 JPEG, a small valid PDF and an Ogg/Opus header: judged by content, not by name.
 JPEG = base64.b64decode(
@@ -91,9 +91,9 @@ class Applicant:
             lambda m: path_of(m) is not None or "LEV-" in m.text, timeout=timeout)
         return found[-1]
 
-    def say(self, text: str) -> None:
+    def say(self, text: str) -> Sent:
         self.typed.append(text)
-        self.user.send_text(text)
+        return self.user.send_text(text)
 
     async def answer(self, message: BotMessage) -> BotMessage:
         """Answer the screen shown in ``message``; return the next screen."""
