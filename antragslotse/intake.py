@@ -10,14 +10,20 @@ from dataclasses import dataclass, replace
 from dialogs import engine
 from dialogs.application import application, attachments
 from dialogs.content import author, is_urgent
+from dialogs.content.start import NOTICE_VERSION
 from dialogs.engine import Input, Upload
 from dialogs.model import Interview
 from dialogs.progress import Progress
 from dialogs.screens import Screen, screen
-from dialogs.types import N_, Attachment, Role, Text, t
-from storage.ports import Conflict, Draft, Store, UnitOfWork
+from dialogs.types import N_, Attachment, Consent, Role, Text, t
+from storage.ports import Conflict, Draft, Store, Submission, UnitOfWork
 
 Clock = Callable[[], dt.date]
+Now = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -33,10 +39,12 @@ class Turn:
 class Intake:
     """Runs one input at a time against the stored draft; confirms only what was committed."""
 
-    def __init__(self, store: Store, interview: Interview, clock: Clock, default_language: str):
+    def __init__(self, store: Store, interview: Interview, clock: Clock, default_language: str,
+                 now: Now = utc_now) -> None:
         self.store = store
         self.interview = interview
         self.clock = clock
+        self.now = now
         self.default_language = default_language
 
     async def show(self, owner: str) -> Turn | None:
@@ -45,14 +53,17 @@ class Intake:
             draft = await uow.load_draft(owner)
         return None if draft is None else self._turn(draft.progress)
 
-    async def begin(self, owner: str, language: str, update_id: int | None = None) -> Turn | None:
+    async def begin(self, owner: str, language: str, update_id: int | None = None,
+                    first_message: int | None = None) -> Turn | None:
         """Start a draft in this language, or resume the existing one in it."""
         async with self.store.unit() as uow:
             if not await self._claim(uow, update_id):
                 return await self._replay(uow, owner)
             draft = await uow.load_draft(owner)
             if draft is None:
-                draft = uow.new_draft(owner, engine.start(self.interview, language))
+                fresh = replace(engine.start(self.interview, language), contact=owner,
+                                first_message=first_message)
+                draft = uow.new_draft(owner, fresh)
             progress = replace(draft.progress, language=language)
             await uow.save_draft(replace(draft, progress=progress))
         return self._turn(progress)
@@ -107,9 +118,9 @@ class Intake:
             draft = await uow.load_draft(owner)
         return None if draft is None else draft.progress.language
 
-    async def submitted(self, owner: str) -> str | None:
+    async def submitted(self, owner: str) -> list[Submission]:
         async with self.store.unit() as uow:
-            return await uow.submission_of(owner)
+            return await uow.submissions_of(owner)
 
     async def _apply(
         self, owner: str, event: Input, role: Role, update_id: int | None
@@ -128,9 +139,18 @@ class Intake:
         outcome = engine.handle(self.interview, draft.progress, event, today, role)
         if outcome.submit:
             return await self._submit(uow, draft, today)
+        progress = outcome.progress
+        if outcome.consent is not None:
+            progress = self.record_consent(progress, *outcome.consent, role)
         if outcome.changed:
-            await uow.save_draft(replace(draft, progress=outcome.progress))
-        return self._turn(outcome.progress, outcome.notes)
+            await uow.save_draft(replace(draft, progress=progress))
+        return self._turn(progress, outcome.notes)
+
+    def record_consent(self, progress: Progress, kind: str, given: bool, role: Role) -> Progress:
+        """Note what was agreed to, when, to which notice, in which language, by whom."""
+        stamp = Consent(kind, given, self.now().isoformat(timespec="seconds"), NOTICE_VERSION,
+                        progress.language, role)
+        return replace(progress, consents=(*progress.consents, stamp))
 
     async def _submit(self, uow: UnitOfWork, draft: Draft, today: dt.date) -> Turn:
         progress = draft.progress

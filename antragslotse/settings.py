@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     polling_timeout: int = 25
     default_language: str = "en"
+    retention_interval: float = 3600.0  # seconds between retention sweeps
 
     @model_validator(mode="after")
     def _defaults(self) -> Settings:

@@ -6,11 +6,13 @@ import logging
 import os
 from pathlib import Path
 
-from antragslotse.profile import Profile, load_profile
+from antragslotse.profile import Profile, load_profile, text_values
 from antragslotse.settings import Settings
 from dialogs import checks
 from dialogs.content import INTERVIEW
 from dialogs.model import Interview
+from locales.catalogs import Catalogs
+from locales.render import Renderer
 from storage.bootstrap import open_store
 from storage.sql import SqlStore
 
@@ -34,6 +36,11 @@ def profile(settings: Settings) -> Profile:
     if settings.production and not board.verified:
         log.warning("the board profile's contact details are not marked as verified")
     return board
+
+
+def renderer(catalogs: Catalogs, board: Profile) -> Renderer:
+    """The renderer, with the board's own values available to every text."""
+    return Renderer(catalogs, text_values(board))
 
 
 def recipient_files(settings: Settings) -> list[Path]:

@@ -15,24 +15,27 @@ from aiogram.types import BotCommand, ErrorEvent
 from antragslotse import wiring
 from antragslotse.intake import Intake
 from antragslotse.presenter import Presenter
+from antragslotse.privacy import Privacy
+from antragslotse.retention import Schedule
 from antragslotse.settings import Settings
-from bot import answers, commands, uploads
+from bot import answers, commands, rights, uploads
 from bot.commands import COMMANDS
 from bot.people import language
 from bot.polling import Poller
 from bot.replies import send
+from bot.schedule import run_schedule
 from bot.views import Reply, View
 from dialogs.types import N_, t
 from locales.catalogs import Catalogs
-from locales.render import Renderer
+from storage.retention import Janitor
 
 log = logging.getLogger(__name__)
 SORRY = N_("Sorry, something went wrong on our side. Your answers are safe. Please try again.")
 
 
 def dispatcher(intake: Intake, view: View, catalogs: Catalogs) -> Dispatcher:
-    dp = Dispatcher(intake=intake, view=view, catalogs=catalogs)
-    dp.include_routers(commands.router, uploads.router, answers.router)
+    dp = Dispatcher(intake=intake, privacy=Privacy(intake), view=view, catalogs=catalogs)
+    dp.include_routers(rights.router, commands.router, uploads.router, answers.router)
 
     @dp.errors()
     async def on_error(event: ErrorEvent, bot: Bot) -> None:
@@ -62,16 +65,26 @@ async def run(settings: Settings) -> None:
         raise wiring.SetupError("BOT_TOKEN is not set")
     board = wiring.profile(settings)
     catalogs = Catalogs()
-    view = View(Presenter(Renderer(catalogs), board))
+    view = View(Presenter(wiring.renderer(catalogs, board), board))
     store = await wiring.store(settings, board)
     intake = Intake(store, wiring.interview(), dt.date.today, settings.default_language)
     api = TelegramAPIServer.from_base(settings.telegram_api_base) \
         if settings.telegram_api_base else PRODUCTION
     bot = Bot(settings.bot_token.get_secret_value(), session=AiohttpSession(api=api))
     poller = Poller(bot, dispatcher(intake, view, catalogs), settings.polling_timeout)
+    stopping = asyncio.Event()
+
+    def stop() -> None:
+        stopping.set()
+        poller.stop()
+
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, poller.stop)
+        loop.add_signal_handler(sig, stop)
+    if catalogs.incomplete:
+        log.warning("not offered, catalog incomplete: %s", ", ".join(catalogs.incomplete))
+    sweeper = asyncio.create_task(run_schedule(
+        Schedule(Janitor(store), board), bot, view, settings.retention_interval, stopping))
     try:
         await bot.delete_webhook(drop_pending_updates=False)
         await register_commands(bot, view, catalogs)
@@ -79,5 +92,7 @@ async def run(settings: Settings) -> None:
                  else "Telegram")
         await poller.run()
     finally:
+        stop()
+        await sweeper
         await bot.session.close()
         await store.close()

@@ -19,3 +19,7 @@ class PickLanguage(CallbackData, prefix="l"):
 
 class ConfirmDelete(CallbackData, prefix="d"):
     sure: bool
+
+
+class Withdraw(CallbackData, prefix="w"):
+    what: str  # "health", "all", "cancel"

@@ -9,7 +9,7 @@ from aiogram.filters import Command, CommandStart
 from aiogram.types import CallbackQuery, Message, Update
 
 from antragslotse.intake import Intake
-from bot.callbacks import ConfirmDelete, PickLanguage
+from bot.callbacks import PickLanguage
 from bot.people import language, owner
 from bot.replies import after_tap, send
 from bot.views import Reply, View
@@ -24,6 +24,8 @@ COMMANDS = {
     "language": N_("Change the language"),
     "help": N_("How this works, and where to get help"),
     "privacy": N_("Who reads your data, and how it is protected"),
+    "mydata": N_("See everything that is stored about you"),
+    "withdraw": N_("Take back your consent"),
     "delete": N_("Delete all your answers and files"),
 }
 HELP = N_(
@@ -51,8 +53,9 @@ async def on_language(query: CallbackQuery, callback_data: PickLanguage, intake:
                       view: View, catalogs: Catalogs, event_update: Update) -> None:
     await query.answer()
     if catalogs.offers(callback_data.code):
+        picker = query.message.message_id if query.message else None
         turn = await intake.begin(owner(query.from_user), callback_data.code,
-                                  event_update.update_id)
+                                  event_update.update_id, picker - 1 if picker else None)
         if turn is not None:
             await after_tap(query, view.turn(turn), in_place=False)
 
@@ -85,27 +88,6 @@ async def on_privacy(message: Message, bot: Bot, intake: Intake, view: View) -> 
     lang = await language(intake, message.from_user)
     text = view.text(t(PRIVACY_NOTICE), lang) + "\n\n" + view.text(t(PRIVACY_DETAILS), lang)
     await send(bot, message.chat.id, Reply(text, protect=False))
-
-
-@router.message(Command("delete"))
-async def on_delete(message: Message, bot: Bot, intake: Intake, view: View) -> None:
-    lang = await language(intake, message.from_user)
-    await send(bot, message.chat.id, view.confirm_delete(lang))
-
-
-@router.callback_query(ConfirmDelete.filter())
-async def on_delete_confirmed(query: CallbackQuery, callback_data: ConfirmDelete,
-                              intake: Intake, view: View) -> None:
-    await query.answer()
-    lang = await language(intake, query.from_user)
-    if not callback_data.sure:
-        text = t(N_("Nothing was deleted."))
-    elif await intake.delete(owner(query.from_user)):
-        text = t(N_("Everything was deleted: your answers, your files and the key that "
-                    "protected them. Send /start to begin again."))
-    else:
-        text = t(N_("There was nothing to delete."))
-    await after_tap(query, Reply(view.text(text, lang)), in_place=True)
 
 
 @router.message(F.text.startswith("/"))

@@ -15,7 +15,6 @@ from antragslotse.settings import Settings
 from dialogs.engine import Press, Say
 from dialogs.types import Role
 from locales.catalogs import Catalogs
-from locales.render import Renderer
 
 HELP = ("Type the number of a button, or write your answer. "
         ":file PATH attaches a photo or PDF; :voice PATH a voice note (Ogg); "
@@ -33,7 +32,7 @@ async def run_console(settings: Settings, language: str) -> None:
     store = await wiring.store(settings, board)
     try:
         intake = Intake(store, wiring.interview(), dt.date.today, language)
-        presenter = Presenter(Renderer(catalogs), board)
+        presenter = Presenter(wiring.renderer(catalogs, board), board)
         await converse(intake, presenter, f"console:{uuid.uuid4()}", language, _ask, print)
     finally:
         await store.close()

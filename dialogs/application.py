@@ -34,6 +34,10 @@ def application(interview: Interview, progress: Progress, today: dt.date) -> dic
         "entered_by": sorted({r.value for r in progress.authors.values()} or {Role.APPLICANT}),
         "sections": sections,
         "cv": curriculum(progress, today),
+        "consents": [
+            {"kind": c.kind, "given": c.given, "at": c.at, "notice": c.notice,
+             "language": c.language, "by": c.by.value} for c in progress.consents
+        ],
         "attachments": [_attachment(a) for a in attachments(progress)],
     }
 

@@ -8,6 +8,7 @@ from typing import Any
 from dialogs.progress import Progress
 from dialogs.types import (
     Attachment,
+    Consent,
     DocStatus,
     Document,
     FreeText,
@@ -17,7 +18,7 @@ from dialogs.types import (
     Value,
 )
 
-SCHEMA = 1
+SCHEMA = 2  # 2 added consents, contact and first_message; schema 1 is still read
 
 
 class FormatError(ValueError):
@@ -78,6 +79,9 @@ def dumps(progress: Progress) -> bytes:
         "return_to": progress.return_to,
         "language": progress.language,
         "authors": {k: v.value for k, v in progress.authors.items()},
+        "consents": [_consent(c) for c in progress.consents],
+        "contact": progress.contact,
+        "first_message": progress.first_message,
     }
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
 
@@ -86,7 +90,7 @@ def loads(data: bytes) -> Progress:
     """Deserialize progress written by :func:`dumps` of this or an earlier schema."""
     try:
         doc = json.loads(data)
-        if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
+        if not isinstance(doc, dict) or doc.get("schema") not in (1, SCHEMA):
             raise FormatError(f"unsupported schema {doc.get('schema')!r}")
         return Progress(
             cursor=str(doc["cursor"]),
@@ -95,9 +99,22 @@ def loads(data: bytes) -> Progress:
             return_to=doc["return_to"],
             language=str(doc["language"]),
             authors={k: Role(v) for k, v in doc["authors"].items()},
+            consents=tuple(_from_consent(c) for c in doc.get("consents", [])),
+            contact=doc.get("contact"),
+            first_message=doc.get("first_message"),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise FormatError("malformed progress") from exc
+
+
+def _consent(c: Consent) -> dict[str, Any]:
+    return {"kind": c.kind, "given": c.given, "at": c.at, "notice": c.notice,
+            "language": c.language, "by": c.by.value}
+
+
+def _from_consent(raw: dict[str, Any]) -> Consent:
+    return Consent(str(raw["kind"]), bool(raw["given"]), str(raw["at"]), str(raw["notice"]),
+                   str(raw["language"]), Role(raw["by"]))
 
 
 def _attachment(a: Attachment) -> dict[str, Any]:

@@ -79,9 +79,11 @@ class Outcome:
     notes: tuple[Text, ...] = ()
     changed: bool = False
     submit: bool = False
+    consent: tuple[str, bool] | None = None  # (kind, given): the channel records it, stamped
 
 
 SAVED = t(N_("Saved ✓"))
+GIVES_CONSENT = ("agree", "yes")
 _SPECIALS = {Action.SKIP: Special.SKIPPED, Action.UNKNOWN: Special.UNKNOWN,
              Action.DECLINE: Special.DECLINED}
 
@@ -127,7 +129,10 @@ def _on_press(
     if action is Action.PICK and q.kind is Kind.CHOICE and q.choice(event.value):
         if event.value in q.jump:
             return Outcome(p.moved(q.jump[event.value]), changed=True)
-        return _advance(interview, p.with_answer(step.path, event.value, role), step, today)
+        outcome = _advance(interview, p.with_answer(step.path, event.value, role), step, today)
+        if q.consent is None:
+            return outcome
+        return replace(outcome, consent=(q.consent, event.value in GIVES_CONSENT))
     if action is Action.TOGGLE and q.kind is Kind.MULTI and q.choice(event.value):
         chosen = current if isinstance(current, tuple) else ()
         new = tuple(c for c in chosen if c != event.value)
@@ -266,6 +271,16 @@ def back(interview: Interview, p: Progress, today: dt.date) -> Outcome:
         if previous in relevant or previous.startswith(REVIEW):
             return Outcome(replace(p, cursor=previous, history=tuple(history)), changed=True)
     return Outcome(p, (t(N_("This is the first question.")),))
+
+
+def withdraw_health(interview: Interview, p: Progress, role: Role) -> Progress:
+    """Health consent withdrawn: every health answer and file goes; the section is skipped."""
+    sensitive = {q.id for q in flow.all_questions(interview) if q.sensitive}
+    kept = p
+    for path in p.answers:
+        if path.split(".")[-1] in sensitive:
+            kept = kept.without_answer(path)
+    return kept.with_answer("health_consent", "skip", role)
 
 
 def open_review(p: Progress) -> Outcome:

@@ -80,6 +80,16 @@ def _locate_in_group(group: Group, section: int, path: str, rest: str) -> Step |
     return None if question is None else Step(path, question, section, group, int(number))
 
 
+def all_questions(interview: Interview) -> Iterator[Question]:
+    """Every question of the definition, group questions once each."""
+    for section in interview.sections:
+        for item in section.items:
+            if isinstance(item, Group):
+                yield from item.questions
+            else:
+                yield item
+
+
 def section_of(interview: Interview, section_id: str) -> Section | None:
     return next((s for s in interview.sections if s.id == section_id), None)
 

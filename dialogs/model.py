@@ -87,6 +87,7 @@ class Question:
     referral: tuple[str, ...] = ()  # profile blocks shown with it: "counselling", "urgent"
     sensitive: bool = False  # health data: GDPR Art. 9
     submit_requires: str | None = None  # the choice needed before the application can be sent
+    consent: str | None = None  # answering records this consent ("agree"/"yes" give it)
 
     @property
     def review_label(self) -> str:

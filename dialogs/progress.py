@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from dialogs.types import Role, Value
+from dialogs.types import Consent, Role, Value
 
 REVIEW = "@review"
 """The cursor on the review overview; ``@review/<section>`` shows one section."""
@@ -26,6 +26,9 @@ class Progress:
     return_to: str | None = None
     language: str = "de"
     authors: Mapping[str, Role] = field(default_factory=dict)
+    consents: tuple[Consent, ...] = ()
+    contact: str | None = None  # how to reach the person (e.g. "tg:<id>"): reminders, deletion
+    first_message: int | None = None  # the chat's first message of this draft, for /delete
 
     def with_answer(self, path: str, value: Value, role: Role) -> Progress:
         return replace(

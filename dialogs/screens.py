@@ -10,7 +10,8 @@ from dialogs.engine import Action
 from dialogs.flow import Step
 from dialogs.model import Answers, Interview, Kind
 from dialogs.progress import REVIEW, Progress
-from dialogs.types import N_, Lines, Param, Text, t
+from dialogs.summary import answer_lines
+from dialogs.types import N_, Lines, Text, t
 from dialogs.values import show_value
 
 
@@ -152,26 +153,13 @@ def section_review(interview: Interview, p: Progress, today: dt.date, section_id
     """All answers of one section, each with a button to change it."""
     index = next((i for i, s in enumerate(interview.sections) if s.id == section_id), 0)
     cursor = f"{REVIEW}/{interview.sections[index].id}"
-    lines: list[Text] = []
-    edits: list[Button] = []
-    for number, step in enumerate(_answerable(interview, p, today, index), start=1):
-        q = step.question
-        value = p.answers.get(step.path)
-        shown: Param = show_value(q, value) if value is not None else t(N_("(no answer yet)"))
-        label: Param = t(q.review_label)
-        if step.group is not None and step.item is not None:
-            label = t(N_("{item}, {label}"), item=t(step.group.item_label, n=step.item + 1),
-                      label=label)
-        lines.append(t(N_("{n}. {label}: {answer}"), n=number, label=label, answer=shown))
-        edits.append(Button(t(N_("✏️ {n}"), n=number), Action.EDIT, cursor, step.path))
+    numbered = answer_lines(interview, p, today, index)
+    lines = [line for _, line in numbered]
+    edits = [Button(t(N_("✏️ {n}"), n=n), Action.EDIT, cursor, step.path)
+             for n, (step, _) in enumerate(numbered, start=1)]
     body = [Text("{lines}", {"lines": Lines(tuple(lines))}),
             t(N_("To change an answer, tap its number."))] if lines else [
         t(N_("Nothing to answer in this section."))]
     rows = [tuple(edits[i : i + 5]) for i in range(0, len(edits), 5)]
     rows.append((Button(t(N_("⬅ Back to the overview")), Action.REVIEW, cursor),))
     return Screen(cursor, heading(interview, index), tuple(body), tuple(rows))
-
-
-def _answerable(interview: Interview, p: Progress, today: dt.date, index: int) -> list[Step]:
-    return [s for s in flow.steps(interview, p.answers, today)
-            if s.section == index and s.question.kind is not Kind.INFO]

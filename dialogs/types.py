@@ -30,6 +30,18 @@ class Role(enum.StrEnum):
 
 
 @dataclass(frozen=True)
+class Consent:
+    """A consent given or withdrawn: what, when, to which notice, in which language, by whom."""
+
+    kind: str  # "privacy", "health", "sharing"
+    given: bool
+    at: str  # ISO 8601 timestamp, UTC
+    notice: str  # version of the privacy notice shown
+    language: str
+    by: Role
+
+
+@dataclass(frozen=True)
 class PartialDate:
     """A calendar date whose day may be unknown (month and year are often enough)."""
 

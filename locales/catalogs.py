@@ -27,23 +27,29 @@ def catalog_path(code: str, root: Path = LOCALES_DIR) -> Path:
     return root / code / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def compile_catalog(path: Path) -> gettext.GNUTranslations:
-    """Read a .po file and compile it to an in-memory .mo translation."""
+def compile_catalog(path: Path) -> tuple[gettext.GNUTranslations, bool]:
+    """Read a .po file, compile it to an in-memory .mo translation; say if it is complete."""
     with path.open("rb") as source:
         catalog = read_po(source)
+    complete = all(
+        not m.fuzzy and (all(m.string) if isinstance(m.string, tuple) else bool(m.string))
+        for m in catalog if m.id
+    )
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    return gettext.GNUTranslations(buffer), complete
 
 
 class Catalogs:
-    """The offered languages and their translations."""
+    """The offered languages — only complete catalogs are offered — and their translations."""
 
     def __init__(self, root: Path = LOCALES_DIR) -> None:
         codes = sorted(p.name for p in root.iterdir() if catalog_path(p.name, root).is_file())
-        self._translations = {code: compile_catalog(catalog_path(code, root)) for code in codes}
-        self.languages = tuple(_language(code) for code in codes)
+        compiled = {code: compile_catalog(catalog_path(code, root)) for code in codes}
+        self._translations = {code: tr for code, (tr, complete) in compiled.items() if complete}
+        self.incomplete = tuple(code for code, (_, complete) in compiled.items() if not complete)
+        self.languages = tuple(_language(code) for code in codes if code in self._translations)
 
     def translation(self, code: str) -> gettext.GNUTranslations:
         return self._translations.get(code) or self._translations[SOURCE_LANGUAGE]

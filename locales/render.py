@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from babel.dates import format_date, format_skeleton
 from babel.lists import format_list
@@ -17,8 +18,9 @@ FSI, PDI = "\u2068", "\u2069"  # first-strong isolate: embedded runs keep their 
 class Renderer:
     """Translates texts and formats dates and numbers with Babel, per language."""
 
-    def __init__(self, catalogs: Catalogs) -> None:
+    def __init__(self, catalogs: Catalogs, defaults: Mapping[str, Param] | None = None) -> None:
         self.catalogs = catalogs
+        self.defaults = dict(defaults or {})  # the board's values any text may name: {days}
         self._rtl = {lang.code for lang in catalogs.languages if lang.rtl}
 
     def __call__(self, item: Param, lang: str) -> str:
@@ -59,13 +61,21 @@ class Renderer:
             pattern = translation.ngettext(item.msgid, item.plural, item.count)
         else:
             pattern = translation.gettext(item.msgid) if item.msgid else ""
-        if not item.params:
+        if "{" not in pattern:
             return pattern
-        values = {k: self.render(v, lang) for k, v in item.params.items()}
+        merged = {**self.defaults, **item.params}
+        values = {k: self.render(v, lang) for k, v in merged.items() if f"{{{k}}}" in pattern}
         try:
-            return pattern.format(**values)
-        except (KeyError, IndexError, ValueError):  # a broken translation: fall back to source
-            return item.msgid.format(**values)
+            return pattern.format_map(_Keep(values))
+        except (IndexError, ValueError):  # a broken translation: fall back to the source
+            return item.msgid.format_map(_Keep(values))
 
     def _isolate(self, text: str, lang: str) -> str:
         return f"{FSI}{text}{PDI}" if lang in self._rtl and text else text
+
+
+class _Keep(dict[str, str]):
+    """Format values that leave an unknown placeholder visible instead of failing."""
+
+    def __missing__(self, key: str) -> str:
+        return f"{{{key}}}"

@@ -124,6 +124,13 @@ class MemoryUnit:
         self.state.files[attachment_id] = (draft.id, bytes(data), kind, mime)
         return attachment_id
 
+    async def remove_attachments(self, draft: Draft, attachment_ids: Sequence[str]) -> int:
+        """Delete files of this draft; returns how many."""
+        gone = [a for a in attachment_ids if self.state.files.get(a, ("",))[0] == draft.id]
+        for attachment_id in gone:
+            del self.state.files[attachment_id]
+        return len(gone)
+
     async def read_attachment(self, draft: Draft, attachment_id: str) -> bytes:
         """A stored file of this draft."""
         stored = self.state.files.get(attachment_id)
@@ -150,10 +157,9 @@ class MemoryUnit:
         await self.delete_draft(draft.owner)
         return reference
 
-    async def submission_of(self, owner: str) -> str | None:
-        """The reference of the owner's latest submission, if any."""
-        mine = [ref for ref, h in self.state.submissions.items() if h.owner == owner]
-        return mine[-1] if mine else None
+    async def submissions_of(self, owner: str) -> list[Submission]:
+        """The owner's submissions as the queue lists them, oldest first."""
+        return [h.entry for h in self.state.submissions.values() if h.owner == owner]
 
     def _draft_owner(self, draft_id: str) -> str | None:
         return next((o for o, d in self.state.drafts.items() if d[0] == draft_id), None)

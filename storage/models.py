@@ -60,6 +60,8 @@ drafts = Table(
     Column("progress", LargeBinary, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    Column("notice", Integer, nullable=False, server_default="0"),  # retention notices sent
+    Index("ix_drafts_updated_at", "updated_at"),
 )
 
 attachments = Table(
@@ -98,8 +100,11 @@ submissions = Table(
     Column("status", String(16), nullable=False),
     Column("owner_hash", LargeBinary(32), nullable=False),
     Column("recipients", Text, nullable=False),  # space-separated key fingerprints
+    Column("acknowledged_at", UtcDateTime, nullable=True),
+    Column("repeat_hash", LargeBinary(32), nullable=True),  # keyed hash of name + birth date
     UniqueConstraint("year", "sequence", name="uq_submissions_year_sequence"),
     Index("ix_submissions_owner_hash", "owner_hash"),
+    Index("ix_submissions_repeat_hash", "repeat_hash"),
 )
 
 submission_parts = Table(

@@ -67,6 +67,9 @@ class UnitOfWork(Protocol):
     async def read_attachment(self, draft: Draft, attachment_id: str) -> bytes:
         """Decrypt a stored file of this draft."""
 
+    async def remove_attachments(self, draft: Draft, attachment_ids: Sequence[str]) -> int:
+        """Delete files of this draft (e.g. after a consent was withdrawn); returns how many."""
+
     async def submit(
         self, draft: Draft, application: bytes, attachment_ids: Sequence[str], urgent: bool
     ) -> str:
@@ -75,8 +78,8 @@ class UnitOfWork(Protocol):
         Returns the reference (e.g. ``LEV-2026-0042``).
         """
 
-    async def submission_of(self, owner: str) -> str | None:
-        """The reference of the owner's latest submission, if any."""
+    async def submissions_of(self, owner: str) -> list[Submission]:
+        """The owner's submissions as the queue lists them, oldest first."""
 
 
 class Store(Protocol):

@@ -24,7 +24,7 @@ from storage.models import (
     processed_updates,
     submissions,
 )
-from storage.ports import Conflict, Draft, NotFound
+from storage.ports import Conflict, Draft, NotFound, Submission
 from storage.sealing import RecipientKey
 
 Clock = Callable[[], datetime]
@@ -93,7 +93,8 @@ _save = (
     update(drafts)
     .where(_guard)
     .values(
-        version=bindparam("new_version"), progress=bindparam("blob"), updated_at=bindparam("now")
+        version=bindparam("new_version"), progress=bindparam("blob"), updated_at=bindparam("now"),
+        notice=0,  # activity: retention notices start again
     )
 )
 _save_rewrapped = _save.values(key_id=bindparam("new_key_id"), wrapped_key=bindparam("wrapped"))
@@ -101,11 +102,11 @@ _attachment = select(attachments.c.content).where(
     (attachments.c.id == bindparam("attachment_id"))
     & (attachments.c.draft_id == bindparam("draft_id"))
 )
-_latest = (
-    select(submissions.c.reference)
+_mine = (
+    select(submissions.c.reference, submissions.c.submitted_at, submissions.c.urgent,
+           submissions.c.status)
     .where(submissions.c.owner_hash == bindparam("owner_hash"))
-    .order_by(submissions.c.year.desc(), submissions.c.sequence.desc())
-    .limit(1)
+    .order_by(submissions.c.year, submissions.c.sequence)
 )
 
 
@@ -171,6 +172,14 @@ class SqlUnit:
             self._keys.pop(draft_id, None)
         return bool(deleted)
 
+    async def remove_attachments(self, draft: Draft, attachment_ids: Sequence[str]) -> int:
+        """Delete files of this draft; returns how many."""
+        if not attachment_ids:
+            return 0
+        statement = delete(attachments).where(
+            (attachments.c.draft_id == draft.id) & attachments.c.id.in_(list(attachment_ids)))
+        return (await self._conn.execute(statement)).rowcount or 0
+
     async def add_attachment(self, draft: Draft, data: bytes, kind: str, mime: str) -> str:
         """Store a file encrypted with the draft's key; returns its id."""
         if draft.version == 0:
@@ -227,11 +236,10 @@ class SqlUnit:
         self._keys.pop(draft.id, None)
         return reference
 
-    async def submission_of(self, owner: str) -> str | None:
-        """The reference of the owner's latest submission, if any."""
-        owner_hash = self._keyring.owner_hash(owner)
-        ref = (await self._conn.execute(_latest, {"owner_hash": owner_hash})).scalar()
-        return None if ref is None else str(ref)
+    async def submissions_of(self, owner: str) -> list[Submission]:
+        """The owner's submissions as the queue lists them, oldest first."""
+        rows = await self._conn.execute(_mine, {"owner_hash": self._keyring.owner_hash(owner)})
+        return [Submission(r.reference, r.submitted_at, r.urgent, r.status) for r in rows]
 
     async def _data_key(self, draft_id: str, missing: type[Exception]) -> tuple[str, bytes]:
         cached = self._keys.get(draft_id)

@@ -15,12 +15,15 @@ from dialogs.types import N_
 
 
 def document(
-    qid: str, prompt: str, label: str, when: Predicate | None = None, *, optional: bool = False
+    qid: str, prompt: str, label: str, when: Predicate | None = None, *,
+    optional: bool = False, sensitive: bool = False,
 ) -> tuple[Question, Question]:
     """A checklist item and the question why it is not available."""
-    item = Question(qid, Kind.DOCUMENT, prompt, label=label, when=when, optional=optional)
+    item = Question(qid, Kind.DOCUMENT, prompt, label=label, when=when, optional=optional,
+                    sensitive=sensitive)
     why = Question(f"{qid}_why", Kind.TEXT, N_("Why do you not have it? A few words are enough."),
-                   label=N_("Reason it is not available"), when=is_missing(qid), max_length=300)
+                   label=N_("Reason it is not available"), when=is_missing(qid), max_length=300,
+                   sensitive=sensitive)
     return item, why
 
 
@@ -34,7 +37,7 @@ DOCUMENTS = Section("documents", N_("Documents"), (
     *document("doc_paper", N_("Your current paper, e.g. the Duldung. Please send all pages."),
               N_("Current residence document")),
     *document("doc_medical", N_("Medical certificates or reports."),
-              N_("Medical certificates"), has_health_issue),
+              N_("Medical certificates"), has_health_issue, sensitive=True),
     *document("doc_work", N_("Work contract, pay slips or the job offer."),
               N_("Work contract, pay slips, job offer"), any_of(works, answered("offer", "yes"))),
     *document("doc_school", N_("Certificates from school, training or language courses."),
@@ -58,7 +61,8 @@ DECLARATION = Section("declaration", N_("Check and send"), (
     Question("declare_share", Kind.CHOICE, N_(
         "The secretariat gives your application to the members of the board and to the "
         "foreigners' office. Do you agree?"),
-             label=N_("Consent to pass the application on"), submit_requires="yes", choices=(
+             label=N_("Consent to pass the application on"), submit_requires="yes",
+             consent="sharing", choices=(
         Choice("yes", N_("Yes, I agree")),
         Choice("no", N_("No")))),
     Question("share_refused", Kind.INFO, N_(

@@ -18,7 +18,7 @@ HEALTH = Section("health", N_("Health"), (
         "The next questions are about health. Health data is very private. We use it only "
         "for this application, and only if you agree. You can skip every question.\n\n"
         "Do you agree that we ask about health?"),
-             label=N_("Consent to health questions"), choices=(
+             label=N_("Consent to health questions"), consent="health", choices=(
         Choice("agree", N_("Yes, I agree")),
         Choice("skip", N_("No, skip this part")))),
     Question("health_issues", Kind.MULTI, N_(

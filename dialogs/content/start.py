@@ -16,19 +16,25 @@ from dialogs.types import N_
 UNSURE = Choice("unknown", N_("I don't know"))
 YES_NO_UNSURE = (*YES_NO, UNSURE)
 
+NOTICE_VERSION = "2"  # raise when the notice's meaning changes: consents name the version
 PRIVACY_NOTICE = N_(
     "Before we start: who reads your answers, and how we protect them.\n\n"
+    "• {operator} runs this service for the advisory board.\n"
     "• The secretariat of the board reads your application. It gives it to the board "
-    "members and to the foreigners' office.\n"
+    "members and to the foreigners' office. The board only gives advice.\n"
     "• Telegram chats with bots are not end-to-end encrypted. So we store your answers "
     "encrypted, and we delete your files from this chat after saving them.\n"
-    "• Your draft is kept for 90 days after your last answer. /review shows your answers, "
-    "/delete deletes everything.")
+    "• Your draft is kept for {days} days after your last answer.\n"
+    "• /mydata shows what is stored. /delete deletes everything. /withdraw takes back "
+    "your consent.")
 PRIVACY_DETAILS = N_(
-    "The city of Leverkusen runs this service for the board. Only the secretariat can open "
-    "a sent application; the bot's server cannot read it. You can ask the secretariat at any "
-    "time what is stored about you, and have it corrected or deleted. /privacy shows this "
-    "notice again.")
+    "More details:\n"
+    "• Only the secretariat can open a sent application. The bot's server cannot read it.\n"
+    "• Health questions come only if you agree separately. You can skip each of them.\n"
+    "• After you send the application, the bot keeps only its reference number and status.\n"
+    "• You have the right to see, correct and delete your data, and to complain to the "
+    "data protection authority. Ask: {secretariat}.\n"
+    "• /privacy shows this notice again.")
 
 START = Section("start", N_("About you and this form"), (
     Question("welcome", Kind.INFO, N_(
@@ -38,7 +44,8 @@ START = Section("start", N_("About you and this form"), (
         "I ask one question at a time. You can stop at any time and come back later.")),
     Question("privacy", Kind.CHOICE, N_("Do you agree?"), intro=PRIVACY_NOTICE,
              label=N_("Privacy notice read and accepted"), help=PRIVACY_DETAILS,
-             choices=(Choice("agree", N_("I agree")),), submit_requires="agree"),
+             choices=(Choice("agree", N_("I agree")),), submit_requires="agree",
+             consent="privacy"),
     Question("role", Kind.CHOICE, N_("Who is filling in this form?"),
              label=N_("Who fills in"), help=N_(
                  "Represent: you are a lawyer, a family member, a legal guardian or a "
@@ -59,7 +66,7 @@ START = Section("start", N_("About you and this form"), (
     Question("affected_consent", Kind.CHOICE, N_(
         "Does the person agree that you fill in this application for them?"),
              label=N_("Consent of the person concerned"), when=for_someone_else, choices=(
-        Choice("signed", N_("Yes, I have it signed")),
+        Choice("signed", N_("Yes, I have the signed consent")),
         Choice("present", N_("Yes, the person is with me and agrees")),
         Choice("not_yet", N_("Not yet")))),
     Question("consent_missing", Kind.INFO, N_(

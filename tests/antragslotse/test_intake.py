@@ -67,7 +67,7 @@ async def test_submit_hands_off_once_and_shreds_the_draft() -> None:
     assert sent is not None and sent.reference == f"LEV-{TODAY.year}-0001"
     assert again is not None and again.reference is None
     assert len(store.submitted()) == 1 and await service.show(OWNER) is None
-    assert await service.submitted(OWNER) == sent.reference
+    assert [s.reference for s in await service.submitted(OWNER)] == [sent.reference]
     application = json.loads(store.submitted()[0].parts["application.json"])
     assert application["language"] == "ar" and application["sections"][0]["entries"]
 

@@ -10,6 +10,7 @@ import pytest
 from antragslotse.presenter import Presenter
 from antragslotse.profile import load_profile
 from antragslotse.settings import PACKAGED_PROFILE
+from antragslotse.wiring import renderer
 from bot.callbacks import Tap
 from bot.files import sniff
 from bot.views import LIMIT, View
@@ -18,12 +19,12 @@ from dialogs.content import INTERVIEW
 from dialogs.progress import REVIEW, Progress
 from dialogs.screens import screen
 from locales.catalogs import Catalogs
-from locales.render import Renderer
 from tests.dialogs.walker import TODAY, walk
 from tests.e2e.applicant import JPEG, PDF, VOICE
 
 CATALOGS = Catalogs()
-VIEW = View(Presenter(Renderer(CATALOGS), load_profile(PACKAGED_PROFILE)))
+BOARD = load_profile(PACKAGED_PROFILE)
+VIEW = View(Presenter(renderer(CATALOGS, BOARD), BOARD))
 
 
 def every_screen() -> list[Progress]:

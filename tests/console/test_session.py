@@ -10,12 +10,12 @@ from antragslotse.intake import Intake
 from antragslotse.presenter import Presenter
 from antragslotse.profile import load_profile
 from antragslotse.settings import PACKAGED_PROFILE
+from antragslotse.wiring import renderer
 from console.session import converse
 from dialogs.content import INTERVIEW
 from dialogs.engine import Press, Say, Upload
 from dialogs.progress import REVIEW
 from locales.catalogs import Catalogs
-from locales.render import Renderer
 from secretariat.keys import keygen
 from storage import keyfiles, queue
 from storage.bootstrap import open_store
@@ -34,7 +34,8 @@ async def test_staff_record_an_application_in_the_console(tmp_path: Path) -> Non
                              key_file=tmp_path / "keys.json",
                              recipient_files=[tmp_path / "keys" / "secretariat.pub"])
     intake = Intake(store, INTERVIEW, lambda: TODAY, "de")
-    presenter = Presenter(Renderer(Catalogs()), load_profile(PACKAGED_PROFILE))
+    board = load_profile(PACKAGED_PROFILE)
+    presenter = Presenter(renderer(Catalogs(), board), board)
     rng = random.Random(4)
     pending: list[str] = []
     printed: list[str] = []

@@ -8,7 +8,16 @@ from hypothesis import strategies as st
 
 from dialogs import codec
 from dialogs.progress import Progress
-from dialogs.types import Attachment, DocStatus, Document, FreeText, PartialDate, Role, Special
+from dialogs.types import (
+    Attachment,
+    Consent,
+    DocStatus,
+    Document,
+    FreeText,
+    PartialDate,
+    Role,
+    Special,
+)
 
 ATTACHMENTS = st.builds(Attachment, st.text(min_size=1, max_size=8),
                         st.sampled_from(["photo", "pdf", "voice"]), st.integers(0, 10**8),
@@ -29,8 +38,9 @@ VALUES = st.one_of(
 @given(answers=st.dictionaries(st.text(min_size=1, max_size=12), VALUES, max_size=8),
        history=st.lists(st.text(max_size=10), max_size=5))
 def test_round_trip(answers: dict[str, object], history: list[str]) -> None:
+    consent = Consent("health", True, "2026-11-25T09:00:00+00:00", "1", "ar", Role.STAFF)
     progress = Progress("arrival", answers, tuple(history), "@review", "ar",  # type: ignore[arg-type]
-                        {k: Role.SUPPORTER for k in answers})
+                        {k: Role.SUPPORTER for k in answers}, (consent,), "tg:1", 7)
     assert codec.loads(codec.dumps(progress)) == progress
 
 
@@ -46,6 +56,13 @@ def test_the_format_is_pinned() -> None:
     progress = Progress("arrival", {"arrival": PartialDate(2016, 3), "lives_lev": "yes"},
                         ("welcome",), None, "de", {"arrival": Role.APPLICANT})
     assert codec.dumps(progress) == (
-        b'{"schema":1,"cursor":"arrival","answers":{"arrival":{"date":"2016-03"},'
+        b'{"schema":2,"cursor":"arrival","answers":{"arrival":{"date":"2016-03"},'
         b'"lives_lev":"yes"},"history":["welcome"],"return_to":null,"language":"de",'
-        b'"authors":{"arrival":"applicant"}}')
+        b'"authors":{"arrival":"applicant"},"consents":[],"contact":null,"first_message":null}')
+
+
+def test_schema_one_is_still_read() -> None:
+    old = (b'{"schema":1,"cursor":"arrival","answers":{"lives_lev":"yes"},"history":[],'
+           b'"return_to":null,"language":"ar","authors":{}}')
+    progress = codec.loads(old)
+    assert progress.answers == {"lives_lev": "yes"} and progress.consents == ()

@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 
 from locales.catalogs import LOCALES_DIR, Catalogs, catalog_path
 
-CODES = [lang.code for lang in Catalogs().languages]
+CODES = sorted(p.parent.parent.name for p in LOCALES_DIR.glob("*/LC_MESSAGES/messages.po"))
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 BUTTON_MAX = 48
 

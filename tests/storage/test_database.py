@@ -71,7 +71,7 @@ async def test_migrating_twice_is_harmless(sql: SqlStore) -> None:
     await database.migrate(sql.engine)
     async with sql.engine.connect() as conn:
         version = (await conn.exec_driver_sql("SELECT version_num FROM alembic_version")).scalar()
-    assert version == "0001"
+    assert version == "0002"
 
 
 async def test_old_update_ids_can_be_forgotten(sql: SqlStore) -> None:

@@ -143,9 +143,9 @@ async def test_submit_numbers_references_and_shreds_the_draft(backend: Backend) 
     assert (ref1, ref2) == (f"LEV-{YEAR}-0001", f"LEV-{YEAR}-0002")
     async with backend.store.unit() as unit:
         assert await unit.load_draft("tg:1") is None
-        assert await unit.submission_of("tg:1") == ref1
-        assert await unit.submission_of("tg:2") == ref2
-        assert await unit.submission_of("tg:3") is None
+        assert [s.reference for s in await unit.submissions_of("tg:1")] == [ref1]
+        assert [s.reference for s in await unit.submissions_of("tg:2")] == [ref2]
+        assert await unit.submissions_of("tg:3") == []
         with pytest.raises(NotFound):
             await unit.read_attachment(first, photo)
     with pytest.raises(Conflict):
@@ -174,7 +174,7 @@ async def test_submit_with_a_stale_version_conflicts(backend: Backend) -> None:
         async with backend.store.unit() as unit:
             await unit.submit(draft, b"{}", [], urgent=False)
     async with backend.store.unit() as unit:
-        assert await unit.submission_of("tg:1") is None
+        assert await unit.submissions_of("tg:1") == []
 
 
 async def test_double_tap_submits_one_application(backend: Backend) -> None:
@@ -214,7 +214,7 @@ async def test_rollback_inside_a_unit_leaves_nothing(backend: Backend) -> None:
         assert await unit.claim_update(7) is True
         assert await unit.load_draft("tg:1") is None
         assert await unit.load_draft("tg:2") == kept
-        assert await unit.submission_of("tg:2") is None
+        assert await unit.submissions_of("tg:2") == []
     if backend.engine is not None:
         assert await count(backend, attachments) == 0
         assert await count(backend, processed_updates) == 1

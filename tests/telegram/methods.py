@@ -53,6 +53,7 @@ class BotMethods:
             "editMessageCaption": self.edit_caption,
             "editMessageReplyMarkup": self.edit_markup,
             "deleteMessage": self.delete_message,
+            "deleteMessages": self.delete_messages,
             "answerCallbackQuery": self.answer_callback_query,
             "sendChatAction": self.send_chat_action,
             "getFile": lambda p, _: self.store.get_file(require(p, "file_id", "invalid file_id")),
@@ -227,6 +228,21 @@ class BotMethods:
                                      "message to delete not found")
         message["_deleted"] = True
         log.deleted.append(message["message_id"])
+        self.store.signal.fire()
+        return True
+
+    def delete_messages(self, params: JsonDict, _: dict[str, Upload]) -> bool:
+        """deleteMessages: 1–100 ids; ids that cannot be found are skipped, like Telegram."""
+        ids = params.get("message_ids")
+        ids = json.loads(ids) if isinstance(ids, str) else ids
+        if not isinstance(ids, list) or not 1 <= len(ids) <= 100:
+            raise ApiError(400, "Bad Request: message_ids must hold 1 to 100 ids")
+        log = self.store.chat_for(params.get("chat_id"))
+        for message_id in ids:
+            message = self.store.peek(log.chat["id"], message_id)
+            if message is not None and not message.get("_deleted"):
+                message["_deleted"] = True
+                log.deleted.append(message["message_id"])
         self.store.signal.fire()
         return True
 

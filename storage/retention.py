@@ -1,0 +1,74 @@
+"""Retention on the SQL store: idle drafts, notices claimed once across replicas, purges."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+
+from dialogs import codec
+from dialogs.progress import Progress
+from storage import crypto, database
+from storage.models import drafts, submissions
+from storage.sql import SqlStore
+
+_d = drafts.c
+
+
+@dataclass(frozen=True)
+class Idle:
+    """A draft nobody touched since ``updated_at``; ``version`` guards every action on it."""
+
+    id: str
+    version: int
+    updated_at: datetime
+    progress: Progress
+
+
+class Janitor:
+    """What the retention schedule may do; each action succeeds on one replica only."""
+
+    def __init__(self, store: SqlStore) -> None:
+        self.store = store
+
+    async def idle(self, before: datetime, below_notice: int, limit: int = 200) -> list[Idle]:
+        """Drafts idle since before ``before`` whose notice stage is lower than given."""
+        query = (select(_d.id, _d.version, _d.updated_at, _d.key_id, _d.wrapped_key,
+                        _d.progress)
+                 .where((_d.updated_at < before) & (_d.notice < below_notice))
+                 .order_by(_d.updated_at).limit(limit))
+        async with self.store.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [Idle(r.id, r.version, r.updated_at, self._open(r.id, r.key_id, r.wrapped_key,
+                                                                r.progress)) for r in rows]
+
+    async def mark(self, draft: Idle, notice: int) -> bool:
+        """Record that a notice is being sent; False if another replica did, or it changed."""
+        statement = (update(drafts)
+                     .where((_d.id == draft.id) & (_d.version == draft.version)
+                            & (_d.notice < notice))
+                     .values(notice=notice))
+        async with self.store.engine.begin() as conn:
+            return (await conn.execute(statement)).rowcount == 1
+
+    async def expire(self, draft: Idle) -> bool:
+        """Delete an idle draft with its files and key, unless it was used meanwhile."""
+        statement = delete(drafts).where((_d.id == draft.id) & (_d.version == draft.version))
+        async with self.store.engine.begin() as conn:
+            return (await conn.execute(statement)).rowcount == 1
+
+    async def forget_updates(self, before: datetime) -> int:
+        return await database.forget_updates(self.store.engine, before)
+
+    async def drop_acknowledged(self, before: datetime) -> int:
+        """Remove submissions the secretariat acknowledged before ``before`` (sealed parts too)."""
+        statement = delete(submissions).where(submissions.c.acknowledged_at < before)
+        async with self.store.engine.begin() as conn:
+            return (await conn.execute(statement)).rowcount or 0
+
+    def _open(self, draft_id: str, key_id: str, wrapped: bytes, blob: bytes) -> Progress:
+        keyring = self.store.keyring
+        data_key = crypto.unwrap_key(keyring.kek(key_id), key_id, draft_id, wrapped)
+        plain = crypto.decrypt(data_key, blob, crypto.place("drafts", draft_id, "progress"))
+        return codec.loads(plain)
