@@ -25,6 +25,8 @@ def parser() -> argparse.ArgumentParser:
     console = commands.add_parser("console", help="run the interview in this terminal")
     console.add_argument("--language", default="de", help="interface language (default: de)")
     commands.add_parser("diagram", help="print the interview as a Mermaid flowchart")
+    keys = commands.add_parser("keys", help="the drafts' key-encryption keys")
+    keys.add_argument("action", choices=["init", "status", "rotate", "retire"])
     desk = commands.add_parser("secretariat", help="the secretariat's tools").add_subparsers(
         dest="action", required=True)
     keygen = desk.add_parser("keygen", help="create a passphrase-protected key pair")
@@ -76,6 +78,10 @@ def _dispatch(args: argparse.Namespace, settings: object) -> int:
         from console.session import run_console
 
         asyncio.run(run_console(settings, args.language))
+    elif args.command == "keys":
+        from antragslotse import keys
+
+        print(getattr(keys, args.action)(settings))
     elif args.command == "diagram":
         from dialogs.content import INTERVIEW
         from dialogs.diagram import mermaid

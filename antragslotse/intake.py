@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from dialogs import engine
-from dialogs.application import application, attachments
+from dialogs.application import application, attachments, repeat_key
 from dialogs.content import author, is_urgent
 from dialogs.content.start import NOTICE_VERSION
 from dialogs.engine import Input, Upload
@@ -158,7 +158,7 @@ class Intake:
         payload = json.dumps(document, ensure_ascii=False).encode()
         files = [a.id for a in attachments(progress)]
         urgent = is_urgent(dict(progress.answers), today)
-        reference = await uow.submit(draft, payload, files, urgent)
+        reference = await uow.submit(draft, payload, files, urgent, repeat_key(progress))
         return Turn(progress.language, reference=reference)
 
     async def _replay(self, uow: UnitOfWork, owner: str) -> Turn | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Any
 
 from dialogs import flow
@@ -111,3 +112,20 @@ _CV_TEXTS = {
     "before": N_("Before Germany"),
     "education_details": N_("School, training, studies"),
 }
+
+
+def repeat_key(progress: Progress) -> str | None:
+    """Name and birth date of person 1, normalised: the same person, however they typed it.
+
+    Accents, case, punctuation and the order of names do not matter. Without a name or a
+    full birth date there is no key. Storage keeps only a keyed hash of it.
+    """
+    names = [progress.answers.get(f"persons.0.{q}") for q in ("family_name", "given_names")]
+    born = progress.answers.get("persons.0.birth_date")
+    if not all(isinstance(n, str) for n in names) or not isinstance(born, PartialDate):
+        return None
+    if born.day is None:
+        return None
+    folded = unicodedata.normalize("NFKD", " ".join(str(n) for n in names)).casefold()
+    letters = "".join(c if c.isalnum() else " " for c in folded if not unicodedata.combining(c))
+    return " ".join(sorted(letters.split())) + "|" + born.iso()

@@ -10,6 +10,7 @@ from dialogs import flow, parsing
 from dialogs.flow import Step
 from dialogs.model import Answers, Interview, Kind
 from dialogs.progress import REVIEW, Progress
+from dialogs.scripts import language_of
 from dialogs.types import (
     N_,
     Attachment,
@@ -209,7 +210,8 @@ def _add_part(p: Progress, step: Step, part: str | Attachment, role: Role) -> Ou
     parts = old.parts if isinstance(old, FreeText) else ()
     if len(parts) >= 50:
         return Outcome(p, (t(N_("This answer is full. Please tap Done.")),))
-    value = FreeText((*parts, part), p.language)
+    words = " ".join(x for x in (*parts, part) if isinstance(x, str))
+    value = FreeText((*parts, part), language_of(words, p.language))
     note = t(N_("Saved ✓ You can write more, or tap Done."))
     return Outcome(p.with_answer(step.path, value, role), (note,), changed=True)
 

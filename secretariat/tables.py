@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from storage.ports import Submission
 
-HEADERS = ("Aktenzeichen", "Eingang", "Eilfall", "Status")
+HEADERS = ("Aktenzeichen", "Eingang", "Eilfall", "Status", "Hinweis")
 
 
 def queue_table(entries: Sequence[Submission]) -> str:
@@ -19,6 +19,7 @@ def queue_table(entries: Sequence[Submission]) -> str:
             e.submitted_at.strftime("%d.%m.%Y %H:%M"),
             "EILT" if e.urgent else "",
             e.status,
+            f"mögliche Wiederholung von {', '.join(e.repeat_of)}" if e.repeat_of else "",
         )
         for e in entries
     ]

@@ -42,6 +42,7 @@ async def record(
     owner_hash: bytes,
     urgent: bool,
     submitted_at: datetime,
+    repeat_hash: bytes | None = None,
 ) -> None:
     """Insert the queue entry, its sealed parts and one key wrap per recipient."""
     ref = envelope.reference
@@ -55,6 +56,7 @@ async def record(
         "status": "new",
         "owner_hash": owner_hash,
         "recipients": " ".join(envelope.wraps),
+        "repeat_hash": repeat_hash,
     }
     await conn.execute(submissions.insert(), [row])
     parts = [{"reference": ref, "name": n, "ciphertext": c} for n, c in envelope.parts.items()]

@@ -26,6 +26,7 @@ class Handed:
     entry: Submission
     owner: str
     parts: dict[str, bytes]
+    repeat_key: str | None = None
 
 
 @dataclass
@@ -139,7 +140,8 @@ class MemoryUnit:
         return stored[1]
 
     async def submit(
-        self, draft: Draft, application: bytes, attachment_ids: Sequence[str], urgent: bool
+        self, draft: Draft, application: bytes, attachment_ids: Sequence[str], urgent: bool,
+        repeat_key: str | None = None,
     ) -> str:
         """Queue the application and files, erase the draft; returns the reference."""
         stored = self.state.drafts.get(draft.owner)
@@ -152,8 +154,10 @@ class MemoryUnit:
         number = self.state.counters.get(now.year, 0) + 1
         self.state.counters[now.year] = number
         reference = f"{self._store.reference_prefix}-{now.year}-{number:04d}"
-        entry = Submission(reference, now, urgent, "new")
-        self.state.submissions[reference] = Handed(entry, draft.owner, parts)
+        earlier = tuple(ref for ref, h in self.state.submissions.items()
+                        if repeat_key is not None and h.repeat_key == repeat_key)
+        entry = Submission(reference, now, urgent, "new", earlier)
+        self.state.submissions[reference] = Handed(entry, draft.owner, parts, repeat_key)
         await self.delete_draft(draft.owner)
         return reference
 

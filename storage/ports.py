@@ -41,6 +41,7 @@ class Submission:
     submitted_at: datetime
     urgent: bool
     status: str
+    repeat_of: tuple[str, ...] = ()  # earlier references with the same name and birth date
 
 
 class UnitOfWork(Protocol):
@@ -71,10 +72,13 @@ class UnitOfWork(Protocol):
         """Delete files of this draft (e.g. after a consent was withdrawn); returns how many."""
 
     async def submit(
-        self, draft: Draft, application: bytes, attachment_ids: Sequence[str], urgent: bool
+        self, draft: Draft, application: bytes, attachment_ids: Sequence[str], urgent: bool,
+        repeat_key: str | None = None,
     ) -> str:
         """Seal the application and files for the secretariat, queue it, shred the draft.
 
+        ``repeat_key`` (normalised name and birth date) is stored only as a keyed hash, so
+        the queue can hint at an earlier application of the same person without plain text.
         Returns the reference (e.g. ``LEV-2026-0042``).
         """
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -15,12 +17,18 @@ _s = submissions.c
 
 async def list_submissions(engine: AsyncEngine) -> list[Submission]:
     """The queue: urgent first, then oldest first."""
-    query = select(_s.reference, _s.submitted_at, _s.urgent, _s.status).order_by(
+    query = select(_s.reference, _s.submitted_at, _s.urgent, _s.status, _s.repeat_hash).order_by(
         _s.urgent.desc(), _s.submitted_at, _s.year, _s.sequence
     )
     async with engine.connect() as conn:
         rows = (await conn.execute(query)).all()
-    return [Submission(r.reference, r.submitted_at, r.urgent, r.status) for r in rows]
+    earlier: dict[bytes, list[tuple[datetime, str]]] = {}
+    for r in rows:
+        if r.repeat_hash is not None:
+            earlier.setdefault(r.repeat_hash, []).append((r.submitted_at, r.reference))
+    return [Submission(r.reference, r.submitted_at, r.urgent, r.status, tuple(
+        ref for at, ref in sorted(earlier.get(r.repeat_hash or b"", []))
+        if ref != r.reference and at <= r.submitted_at)) for r in rows]
 
 
 async def fetch_submission(engine: AsyncEngine, reference: str) -> tuple[Submission, Envelope]:

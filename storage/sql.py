@@ -207,7 +207,8 @@ class SqlUnit:
         return crypto.decrypt(data_key, blob, _place(attachment_id, "content"))
 
     async def submit(
-        self, draft: Draft, application: bytes, attachment_ids: Sequence[str], urgent: bool
+        self, draft: Draft, application: bytes, attachment_ids: Sequence[str], urgent: bool,
+        repeat_key: str | None = None,
     ) -> str:
         """Seal the application and files for the secretariat, queue it, shred the draft."""
         # Bump the version first: it locks the row, so a concurrent second submit waits
@@ -231,6 +232,7 @@ class SqlUnit:
             owner_hash=self._keyring.owner_hash(draft.owner),
             urgent=urgent,
             submitted_at=store.clock(),
+            repeat_hash=None if repeat_key is None else self._keyring.blind("repeat", repeat_key),
         )
         await self._conn.execute(delete(drafts).where(_d.id == draft.id))
         self._keys.pop(draft.id, None)

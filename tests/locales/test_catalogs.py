@@ -77,3 +77,22 @@ def test_every_source_message_is_extracted() -> None:
 @pytest.mark.parametrize("code", CODES)
 def test_catalogs_compile(code: str) -> None:
     assert Catalogs().translation(code).gettext("Yes")
+
+
+NON_LATIN = {"ar", "ckb", "fa", "fa_AF", "ps", "ru", "ti"}
+
+
+@pytest.mark.parametrize("code", sorted(NON_LATIN & set(CODES)))
+def test_non_latin_catalogs_leave_no_english_behind(code: str) -> None:
+    for m in messages(code):
+        source = m.id if isinstance(m.id, str) else m.id[0]
+        words = re.sub(r"\{\w+\}|/\w+", "", source)
+        strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        if re.search(r"[A-Za-z]{3,}", words):
+            assert source not in strings, (code, source)
+
+
+@pytest.mark.parametrize("code", [c for c in CODES if c != "en"])
+def test_catalogs_say_they_await_native_review(code: str) -> None:
+    text = catalog_path(code).read_text(encoding="utf-8")
+    assert "awaiting review by a native speaker" in text.split("msgid", 1)[0]

@@ -218,3 +218,22 @@ async def test_rollback_inside_a_unit_leaves_nothing(backend: Backend) -> None:
     if backend.engine is not None:
         assert await count(backend, attachments) == 0
         assert await count(backend, processed_updates) == 1
+
+
+async def test_a_repeat_case_is_hinted_without_plain_text(backend: Backend) -> None:
+    store = backend.store
+    refs = []
+    for owner in ("tg:1", "tg:2", "tg:3"):
+        async with store.unit() as unit:
+            draft = await unit.save_draft(unit.new_draft(owner, Progress("welcome")))
+            key = "amira zuhra|1990-03-14" if owner != "tg:2" else "ali zuhra|2017-09-02"
+            refs.append(await unit.submit(draft, b"{}", [], False, key))
+    if backend.engine is not None:
+        listed = {s.reference: s.repeat_of for s in await queue.list_submissions(backend.engine)}
+        assert listed == {refs[0]: (), refs[1]: (), refs[2]: (refs[0],)}
+        async with backend.engine.connect() as conn:
+            raw = (await conn.exec_driver_sql("SELECT repeat_hash FROM submissions")).all()
+        assert all(b"amira" not in bytes(r[0]) for r in raw)
+    else:
+        async with store.unit() as unit:
+            assert (await unit.submissions_of("tg:3"))[0].repeat_of == (refs[0],)

@@ -1,0 +1,120 @@
+"""``antragslotse keys``: create, inspect, rotate and retire the drafts' key-encryption keys.
+
+Rotation without downtime, in three steps that are each safe while bots run:
+``rotate`` adds a new active key (old keys stay readable) and re-wraps every draft's data key
+under it; bots pick the new key file up on SIGHUP or their next retention sweep (drafts they
+save meanwhile stay readable: the old key is still there); ``retire`` then removes the old
+keys once no draft needs them any more.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from sqlalchemy import func, select, update
+
+from antragslotse.settings import Settings
+from storage import crypto, database, keyfiles
+from storage.keys import Keyring, load_keyring, write_key_file
+from storage.models import drafts
+from storage.ports import KeyMissing
+from storage.sealing import format_fingerprint
+
+
+def init(settings: Settings) -> str:
+    """Create the key file (refusing to overwrite one)."""
+    path = _path(settings)
+    keyring = Keyring.generate()
+    write_key_file(path, keyring)
+    return f"Created {path} with key {keyring.active}. Back it up, separately from the database."
+
+
+def status(settings: Settings) -> str:
+    """The active key, how many drafts each key protects, and the recipients' fingerprints."""
+    keyring = _load(settings)
+    counts = asyncio.run(_counts(settings.database_url))
+    lines = [f"active key: {keyring.active}"]
+    for key_id in sorted(set(keyring.keks) | set(counts)):
+        known = "" if key_id in keyring.keks else "  MISSING FROM THE KEY FILE"
+        lines.append(f"  {key_id}: {counts.get(key_id, 0)} draft(s){known}")
+    for name, path in (("secretariat", settings.secretariat_public_key),
+                       ("recovery", settings.recovery_public_key)):
+        if path is not None and path.is_file():
+            fingerprint = format_fingerprint(keyfiles.read_public(path).fingerprint)
+            lines.append(f"{name} public key {path}: {fingerprint}")
+    return "\n".join(lines)
+
+
+def rotate(settings: Settings) -> str:
+    """Add a new active key and re-wrap every draft's data key under it."""
+    keyring = _load(settings).rotated()
+    _replace_file(_path(settings), keyring)
+    moved = asyncio.run(_rewrap(settings.database_url, keyring))
+    return (f"New active key {keyring.active}; {moved} draft key(s) re-wrapped. Send SIGHUP to "
+            "running bots (or wait for their next sweep), then `antragslotse keys retire`.")
+
+
+def retire(settings: Settings) -> str:
+    """Drop keys that no draft needs any more (the active key always stays)."""
+    keyring = _load(settings)
+    in_use = asyncio.run(_counts(settings.database_url))
+    keep = {k: v for k, v in keyring.keks.items() if k == keyring.active or in_use.get(k)}
+    gone = sorted(set(keyring.keks) - set(keep))
+    if gone:
+        _replace_file(_path(settings), replace(keyring, keks=keep))
+    return f"Retired: {', '.join(gone) or 'nothing'}; still in use: {', '.join(sorted(keep))}"
+
+
+async def _counts(url: str) -> dict[str, int]:
+    engine = database.create_engine(url)
+    try:
+        async with engine.connect() as conn:
+            rows = await conn.execute(select(drafts.c.key_id, func.count()).group_by(
+                drafts.c.key_id))
+            return {str(key_id): int(n) for key_id, n in rows}
+    finally:
+        await engine.dispose()
+
+
+async def _rewrap(url: str, keyring: Keyring) -> int:
+    """Re-wrap each draft key not yet under the active key; a row changed meanwhile is skipped."""
+    engine = database.create_engine(url)
+    moved = 0
+    try:
+        async with engine.connect() as conn:
+            rows = (await conn.execute(select(drafts.c.id, drafts.c.key_id, drafts.c.wrapped_key)
+                                       .where(drafts.c.key_id != keyring.active))).all()
+        for draft_id, key_id, wrapped in rows:
+            data_key = crypto.unwrap_key(keyring.kek(key_id), key_id, draft_id, wrapped)
+            new = crypto.wrap_key(keyring.kek(keyring.active), keyring.active, draft_id, data_key)
+            async with engine.begin() as conn:
+                result = await conn.execute(
+                    update(drafts).where((drafts.c.id == draft_id) & (drafts.c.key_id == key_id))
+                    .values(key_id=keyring.active, wrapped_key=new))
+                moved += result.rowcount
+    finally:
+        await engine.dispose()
+    return moved
+
+
+def _path(settings: Settings) -> Path:
+    assert settings.key_file is not None
+    return settings.key_file
+
+
+def _load(settings: Settings) -> Keyring:
+    keyring = load_keyring(_path(settings))
+    if keyring is None:
+        raise KeyMissing(f"no key file at {_path(settings)}; create one: antragslotse keys init")
+    return keyring
+
+
+def _replace_file(path: Path, keyring: Keyring) -> None:
+    """Write the new key file next to the old one, then swap atomically."""
+    fresh = path.with_suffix(".new")
+    fresh.unlink(missing_ok=True)
+    write_key_file(fresh, keyring)
+    os.replace(fresh, path)

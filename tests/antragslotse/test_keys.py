@@ -1,0 +1,68 @@
+"""Key rotation end to end: init, rotate (re-wrap), retire — drafts stay readable throughout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from antragslotse import keys
+from antragslotse.settings import Settings
+from dialogs.progress import Progress
+from secretariat.keys import keygen
+from storage.bootstrap import open_store
+from storage.keys import ENV_VAR, load_keyring
+from storage.ports import KeyMissing
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    keygen(tmp_path / "pub", "a-long-passphrase")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    return Settings(data_dir=tmp_path,  # type: ignore[call-arg]
+                    secretariat_public_key=tmp_path / "pub" / "secretariat.pub")
+
+
+async def drafts_readable(settings: Settings, owners: list[str]) -> bool:
+    assert settings.secretariat_public_key is not None
+    store = await open_store(settings.database_url, key_file=settings.key_file,
+                             recipient_files=[settings.secretariat_public_key])
+    try:
+        async with store.unit() as uow:
+            for owner in owners:
+                if await uow.load_draft(owner) is None:
+                    await uow.save_draft(uow.new_draft(owner, Progress("welcome")))
+        async with store.unit() as uow:
+            return all([await uow.load_draft(o) is not None for o in owners])
+    finally:
+        await store.close()
+
+
+async def test_rotate_rewraps_and_retire_removes_the_old_key(settings: Settings) -> None:
+    keys.init(settings)
+    assert await drafts_readable(settings, ["tg:1", "tg:2"])
+    old = load_keyring(settings.key_file)
+    assert old is not None
+    assert "2 draft(s)" in await _in_thread(keys.status, settings)
+    assert "2 draft key(s) re-wrapped" in await _in_thread(keys.rotate, settings)
+    assert old.active in await _in_thread(keys.retire, settings)
+    new = load_keyring(settings.key_file)
+    assert new is not None and old.active not in new.keks and new.index_key == old.index_key
+    assert await drafts_readable(settings, ["tg:1", "tg:2"])
+    assert "secretariat public key" in await _in_thread(keys.status, settings)
+
+
+async def test_init_refuses_to_overwrite_and_status_needs_a_key(settings: Settings) -> None:
+    with pytest.raises(KeyMissing):
+        await _in_thread(keys.status, settings)
+    keys.init(settings)
+    with pytest.raises(FileExistsError):
+        keys.init(settings)
+
+
+async def _in_thread(function: object, settings: Settings) -> str:
+    """The key commands run their own event loop, as the CLI does."""
+    import asyncio
+
+    return await asyncio.to_thread(function, settings)  # type: ignore[arg-type]
