@@ -67,7 +67,11 @@ class Catalogs:
         return default
 
 
+# What Dari speakers call their language (CLDR says "Persian (Afghanistan)").
+ENDONYMS = {"fa_AF": "دری"}
+
+
 def _language(code: str) -> Language:
     locale = Locale.parse(code)
-    name = locale.get_display_name(code) or code
+    name = ENDONYMS.get(code) or locale.get_display_name(code) or code
     return Language(code, name[:1].upper() + name[1:], locale.text_direction == "rtl")

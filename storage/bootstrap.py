@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage import database, keyfiles
+from storage import crypto, database, keyfiles
 from storage.keys import Keyring, resolve_keyring
 from storage.models import drafts, submissions
+from storage.ports import KeyMissing
 from storage.sql import SqlStore
 
 
@@ -30,9 +31,27 @@ async def has_data(engine: AsyncEngine) -> bool:
 async def prepare_keyring(engine: AsyncEngine, key_file: Path | None) -> Keyring:
     """The configured keyring, checked against the stored data (KeyMissing if it does not fit)."""
     in_use = await key_ids_in_use(engine)
-    return resolve_keyring(
+    keyring = resolve_keyring(
         key_file, has_data=bool(in_use) or await has_data(engine), key_ids_in_use=in_use
     )
+    await check_keys(engine, keyring)
+    return keyring
+
+
+async def check_keys(engine: AsyncEngine, keyring: Keyring) -> None:
+    """Unwrap one stored data key per key id: a wrong key file stops start-up, not a user."""
+    query = select(drafts.c.key_id, func.min(drafts.c.id)).group_by(drafts.c.key_id)
+    async with engine.connect() as conn:
+        samples = (await conn.execute(query)).all()
+        for key_id, draft_id in samples:
+            wrapped = (await conn.execute(select(drafts.c.wrapped_key).where(
+                drafts.c.id == draft_id))).scalar_one()
+            try:
+                crypto.unwrap_key(keyring.kek(key_id), key_id, draft_id, wrapped)
+            except crypto.Undecryptable:
+                raise KeyMissing(
+                    f"the key file's key {key_id!r} does not open the stored drafts: it is "
+                    "not the key they were written with; restore the right key file") from None
 
 
 async def open_store(

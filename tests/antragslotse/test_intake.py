@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
+
+import pytest
 
 from antragslotse.intake import Intake
+from antragslotse.privacy import Privacy
 from dialogs.content import INTERVIEW
+from dialogs.content.start import NOTICE_VERSION
 from dialogs.engine import Action, Press, Say
 from dialogs.progress import REVIEW
-from dialogs.types import DocStatus, Document, Role
+from dialogs.types import Attachment, DocStatus, Document, FreeText, PartialDate, Role
 from storage.memory import MemoryStore
+from storage.ports import NotFound
 from tests.dialogs.walker import TODAY, walk
 
 OWNER = "tg:42"
@@ -94,3 +100,48 @@ async def test_review_opens_from_anywhere_and_delete_erases() -> None:
     assert turn is not None and turn.screen is not None and turn.screen.path == REVIEW
     assert await service.delete(OWNER) and await service.show(OWNER) is None
     assert not await service.delete(OWNER)
+
+
+async def test_consents_are_recorded_with_time_notice_language_and_role() -> None:
+    service, store = intake()
+    await service.begin(OWNER, "ar", update_id=1, first_message=5)
+    await service.apply(OWNER, Press("welcome", Action.NEXT), Role.APPLICANT, 2)
+    await service.apply(OWNER, Press("privacy", Action.PICK, "agree"), Role.APPLICANT, 3)
+    async with store.unit() as uow:
+        draft = await uow.load_draft(OWNER)
+    assert draft is not None
+    (consent,) = draft.progress.consents
+    assert (consent.kind, consent.given, consent.language, consent.by) == (
+        "privacy", True, "ar", Role.APPLICANT)
+    assert consent.notice == NOTICE_VERSION and consent.at.startswith(str(TODAY.year))
+    assert draft.progress.contact == OWNER and draft.progress.first_message == 5
+
+
+async def test_withdrawing_health_consent_removes_health_answers_and_files() -> None:
+    service, store = intake()
+    privacy = Privacy(service)
+    await service.begin(OWNER, "en", update_id=1)
+    async with store.unit() as uow:
+        draft = await uow.load_draft(OWNER)
+        assert draft is not None
+        file_id = await uow.add_attachment(draft, b"%PDF-1.4 certificate %%EOF", "pdf",
+                                           "application/pdf")
+        note = Document(DocStatus.UPLOADED, (Attachment(file_id, "pdf", 20, "application/pdf"),))
+        answers = {"health_consent": "agree", "health_issues": ("illness",),
+                   "health_details": FreeText(("asthma",), "en"), "doc_medical": note,
+                   "arrival": PartialDate(2016, 3)}
+        await uow.save_draft(replace(draft, progress=replace(draft.progress, answers=answers)))
+    assert await privacy.withdraw_health(OWNER, Role.APPLICANT)
+    async with store.unit() as uow:
+        draft = await uow.load_draft(OWNER)
+        assert draft is not None
+        assert draft.progress.answers == {"health_consent": "skip",
+                                          "arrival": PartialDate(2016, 3)}
+        assert draft.progress.consents[-1].kind == "health"
+        assert not draft.progress.consents[-1].given
+        with pytest.raises(NotFound):
+            await uow.read_attachment(draft, file_id)
+    data = await privacy.my_data(OWNER)
+    assert data.language == "en" and data.sections and data.submissions == []
+    erased = await privacy.erase(OWNER)
+    assert erased is not None and erased.answers == 2 and await privacy.erase(OWNER) is None

@@ -11,7 +11,7 @@ from antragslotse.settings import Settings
 from dialogs.progress import Progress
 from secretariat.keys import keygen
 from storage.bootstrap import open_store
-from storage.keys import ENV_VAR, load_keyring
+from storage.keys import ENV_VAR, Keyring, load_keyring
 from storage.ports import KeyMissing
 
 
@@ -66,3 +66,16 @@ async def _in_thread(function: object, settings: Settings) -> str:
     import asyncio
 
     return await asyncio.to_thread(function, settings)  # type: ignore[arg-type]
+
+
+async def test_a_wrong_key_file_stops_start_up(settings: Settings) -> None:
+    keys.init(settings)
+    assert await drafts_readable(settings, ["tg:1"])
+    right = load_keyring(settings.key_file)
+    assert right is not None
+    wrong = Keyring.generate()
+    forged = Keyring({right.active: wrong.keks[wrong.active]}, right.active, right.index_key)
+    assert settings.key_file is not None
+    settings.key_file.write_text(forged.to_json(), encoding="utf-8")
+    with pytest.raises(KeyMissing, match="does not open the stored drafts"):
+        await drafts_readable(settings, ["tg:1"])
