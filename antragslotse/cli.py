@@ -21,7 +21,8 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="antragslotse", description=(
         "Hardship applications to Leverkusen's advisory board on residence law."))
     commands = root.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="run the Telegram bot (long polling)")
+    commands.add_parser("run", help="run the Telegram bot (long polling, or a webhook server)")
+    commands.add_parser("migrate", help="bring the database schema up to date, then exit")
     console = commands.add_parser("console", help="run the interview in this terminal")
     console.add_argument("--language", default="de", help="interface language (default: de)")
     commands.add_parser("diagram", help="print the interview as a Mermaid flowchart")
@@ -74,6 +75,8 @@ def _dispatch(args: argparse.Namespace, settings: object) -> int:
         from bot.app import run
 
         asyncio.run(run(settings))
+    elif args.command == "migrate":
+        asyncio.run(_migrate(settings.database_url))
     elif args.command == "console":
         from console.session import run_console
 
@@ -119,6 +122,19 @@ def _secretariat(args: argparse.Namespace, settings: object) -> int:
                                 _passphrase("Passphrase: "))
         print("\n".join(str(p) for p in paths))
     return 0
+
+
+async def _migrate(url: str) -> None:
+    """Before several replicas start (or after an upgrade): one process migrates."""
+    from storage import database
+
+    engine = database.create_engine(url)
+    try:
+        await database.verify(engine)
+        await database.migrate(engine)
+    finally:
+        await engine.dispose()
+    print("database schema is up to date")
 
 
 def _passphrase(prompt: str) -> str:

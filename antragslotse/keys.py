@@ -2,8 +2,8 @@
 
 Rotation without downtime, in three steps that are each safe while bots run:
 ``rotate`` adds a new active key (old keys stay readable) and re-wraps every draft's data key
-under it; bots pick the new key file up on SIGHUP or their next retention sweep (drafts they
-save meanwhile stay readable: the old key is still there); ``retire`` then removes the old
+under it; a running bot reloads the key file when it meets a key id it does not know (drafts
+it saves meanwhile stay readable: the old key is still there); ``retire`` then removes the old
 keys once no draft needs them any more.
 """
 
@@ -53,8 +53,8 @@ def rotate(settings: Settings) -> str:
     keyring = _load(settings).rotated()
     _replace_file(_path(settings), keyring)
     moved = asyncio.run(_rewrap(settings.database_url, keyring))
-    return (f"New active key {keyring.active}; {moved} draft key(s) re-wrapped. Send SIGHUP to "
-            "running bots (or wait for their next sweep), then `antragslotse keys retire`.")
+    return (f"New active key {keyring.active}; {moved} draft key(s) re-wrapped. Once every bot "
+            "has reloaded (automatic) or restarted: antragslotse keys retire")
 
 
 def retire(settings: Settings) -> str:

@@ -75,6 +75,25 @@ def _development_recipients(directory: Path) -> list[Path]:
 async def store(settings: Settings, board: Profile) -> SqlStore:
     """Open the configured database: migrated, keys checked, recipients loaded."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return await open_store(settings.database_url, key_file=settings.key_file,
-                            recipient_files=recipient_files(settings),
-                            reference_prefix=board.reference_prefix)
+    opened = await open_store(settings.database_url, key_file=settings.key_file,
+                              recipient_files=recipient_files(settings),
+                              reference_prefix=board.reference_prefix)
+    opened.refresh_keys = lambda: reload_keys(opened, settings)
+    return opened
+
+
+def reload_keys(store: SqlStore, settings: Settings) -> bool:
+    """Take a rotated key file into use (SIGHUP); the old keyring stays if the new one is bad."""
+    from storage.keys import load_keyring
+
+    try:
+        fresh = load_keyring(settings.key_file)
+    except (OSError, ValueError) as exc:
+        log.error("key file not reloaded: %s", type(exc).__name__)
+        return False
+    if fresh is None:
+        log.error("key file not reloaded: it is gone")
+        return False
+    store.keyring = fresh
+    log.info("key file reloaded; active key %s", fresh.active)
+    return True

@@ -70,6 +70,7 @@ class SqlStore:
         self.recipients = tuple(recipients)
         self.reference_prefix = reference_prefix
         self.clock = clock
+        self.refresh_keys: Callable[[], object] | None = None  # reloads ``keyring`` if set
         self._claim = _CLAIM[engine.dialect.name]
         self._create = _CREATE[engine.dialect.name]
 
@@ -254,6 +255,9 @@ class SqlUnit:
         return self._keys[draft_id]
 
     def _unwrap(self, draft_id: str, key_id: str, wrapped: bytes) -> bytes:
+        if key_id not in self._keyring.keks and self._store.refresh_keys is not None:
+            self._store.refresh_keys()  # rotated while running: take the new key file
+            self._keyring = self._store.keyring
         data_key = crypto.unwrap_key(self._keyring.kek(key_id), key_id, draft_id, wrapped)
         self._keys[draft_id] = (key_id, data_key)
         return data_key

@@ -79,3 +79,42 @@ async def test_a_wrong_key_file_stops_start_up(settings: Settings) -> None:
     settings.key_file.write_text(forged.to_json(), encoding="utf-8")
     with pytest.raises(KeyMissing, match="does not open the stored drafts"):
         await drafts_readable(settings, ["tg:1"])
+
+
+async def test_a_running_bot_takes_a_rotated_key_file(settings: Settings) -> None:
+    from antragslotse.wiring import reload_keys
+
+    keys.init(settings)
+    assert settings.secretariat_public_key is not None
+    store = await open_store(settings.database_url, key_file=settings.key_file,
+                             recipient_files=[settings.secretariat_public_key])
+    try:
+        async with store.unit() as uow:
+            await uow.save_draft(uow.new_draft("tg:1", Progress("welcome")))
+        await _in_thread(keys.rotate, settings)
+        assert reload_keys(store, settings)
+        async with store.unit() as uow:
+            draft = await uow.load_draft("tg:1")
+            assert draft is not None
+            await uow.save_draft(uow.new_draft("tg:2", Progress("welcome")))
+        assert "0 draft(s)" in await _in_thread(keys.status, settings)  # all on the new key
+    finally:
+        await store.close()
+
+
+async def test_rotation_while_running_needs_no_signal(settings: Settings) -> None:
+    from antragslotse.wiring import reload_keys
+
+    keys.init(settings)
+    assert settings.secretariat_public_key is not None
+    store = await open_store(settings.database_url, key_file=settings.key_file,
+                             recipient_files=[settings.secretariat_public_key])
+    store.refresh_keys = lambda: reload_keys(store, settings)
+    try:
+        async with store.unit() as uow:
+            await uow.save_draft(uow.new_draft("tg:1", Progress("welcome")))
+        await _in_thread(keys.rotate, settings)  # re-wraps under a key the store never saw
+        async with store.unit() as uow:
+            assert await uow.load_draft("tg:1") is not None
+    finally:
+        await store.close()
