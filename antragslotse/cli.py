@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import getpass
 import os
 import sys
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 PASSPHRASE_VARIABLE = "ANTRAGSLOTSE_PASSPHRASE"
+STATUSES = ("new", "received", "info_requested", "agenda", "recommended", "withdrawn")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -33,7 +35,16 @@ def parser() -> argparse.ArgumentParser:
     keygen = desk.add_parser("keygen", help="create a passphrase-protected key pair")
     keygen.add_argument("directory", type=Path)
     keygen.add_argument("--name", default="secretariat", help="secretariat or recovery")
-    desk.add_parser("list", help="list the queue (urgent first)")
+    listing = desk.add_parser("list", help="list the queue (urgent first)")
+    listing.add_argument("--status", choices=STATUSES, help="only this status")
+    listing.add_argument("--since", type=dt.date.fromisoformat, help="submitted on or after")
+    change = desk.add_parser("status", help="move an application on (recorded with who/when)")
+    change.add_argument("reference")
+    change.add_argument("status", choices=STATUSES[1:])
+    change.add_argument("--by", required=True, help="your staff handle, e.g. GS-1")
+    change.add_argument("--meeting", type=dt.date.fromisoformat, help="meeting date (agenda)")
+    trail = desk.add_parser("history", help="the audit trail of an application")
+    trail.add_argument("reference")
     show = desk.add_parser("show", help="decrypt and show one application")
     show.add_argument("reference")
     show.add_argument("--key", type=Path, required=True, help="the private key file")
@@ -62,8 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise
 
 
-_EXPLAINED = {"SetupError", "KeyMissing", "ProfileError", "DefinitionError", "WrongPassphrase",
-              "NotFound", "FileExistsError", "FileNotFoundError", "DatabaseMisconfigured",
+_EXPLAINED = {"SetupError", "InvalidTransition", "KeyMissing", "ProfileError",
+              "DefinitionError", "WrongPassphrase", "NotFound", "FileExistsError", "FileNotFoundError", "DatabaseMisconfigured",
               "ValidationError", "ValueError"}
 
 
@@ -109,9 +120,18 @@ def _secretariat(args: argparse.Namespace, settings: object) -> int:
             return 2
         keygen(args.directory, first, args.name)
     elif args.action == "list":
+        from secretariat.flow import filtered
         from secretariat.tables import queue_table
 
-        print(queue_table(commands.list_queue(url)))
+        print(queue_table(filtered(url, args.status, args.since)))
+    elif args.action == "status":
+        from secretariat.flow import set_status
+
+        print(set_status(url, args.reference, args.status, args.by, args.meeting))
+    elif args.action == "history":
+        from secretariat.flow import history
+
+        print(history(url, args.reference))
     elif args.action == "show":
         from secretariat.document import render_summary
 

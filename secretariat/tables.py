@@ -6,6 +6,9 @@ from collections.abc import Sequence
 
 from storage.ports import Submission
 
+GERMAN = {"new": "neu", "received": "eingegangen", "info_requested": "Nachfrage gestellt",
+          "agenda": "auf der Tagesordnung", "recommended": "Empfehlung gegeben",
+          "withdrawn": "zurückgezogen"}
 HEADERS = ("Aktenzeichen", "Eingang", "Eilfall", "Status", "Hinweis")
 
 
@@ -18,7 +21,7 @@ def queue_table(entries: Sequence[Submission]) -> str:
             e.reference,
             e.submitted_at.strftime("%d.%m.%Y %H:%M"),
             "EILT" if e.urgent else "",
-            e.status,
+            GERMAN.get(e.status, e.status),
             f"mögliche Wiederholung von {', '.join(e.repeat_of)}" if e.repeat_of else "",
         )
         for e in entries

@@ -8,6 +8,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Dialect,
     ForeignKey,
@@ -131,4 +132,21 @@ submission_keys = Table(
     ),
     Column("fingerprint", String(64), primary_key=True),
     Column("wrapped", LargeBinary, nullable=False),
+)
+
+status_events = Table(
+    "status_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "reference",
+        String(32),
+        ForeignKey("submissions.reference", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("status", String(16), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor", String(40), nullable=False),  # a staff handle, never applicant data
+    Column("meeting", Date, nullable=True),
+    Index("ix_status_events_reference", "reference"),
 )

@@ -78,6 +78,15 @@ async def test_nonsense_is_refused_kindly_and_nothing_is_lost(tmp_path: Path) ->
             persons = await me.screen()
             assert "Zuhra-Marker" in persons.text and "Amira" in persons.text
 
+            user.send_command("/mydata")
+            mine = await user.next_message()
+            assert "Zuhra-Marker" in mine.text and mine.protect_content
+            user.send_command("/withdraw")
+            choice = await user.next_message()
+            user.click(choice, "w:health")
+            taken = await user.next_message()
+            assert "/start" in taken.text and taken.kind == "edit"
+
             user.send_command("/delete")
             confirm = await user.next_message()
             user.click(confirm, confirm.buttons[0][0][1] or "")
