@@ -73,9 +73,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise
 
 
-_EXPLAINED = {"SetupError", "InvalidTransition", "KeyMissing", "ProfileError",
-              "DefinitionError", "WrongPassphrase", "NotFound", "FileExistsError", "FileNotFoundError", "DatabaseMisconfigured",
-              "ValidationError", "ValueError"}
+_EXPLAINED = {
+    "SetupError", "InvalidTransition", "KeyMissing", "ProfileError", "DefinitionError",
+    "WrongPassphrase", "NotFound", "FileExistsError", "FileNotFoundError",
+    "DatabaseMisconfigured", "ValidationError", "ValueError",
+}
 
 
 def _dispatch(args: argparse.Namespace, settings: object) -> int:
