@@ -27,6 +27,8 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="bring the database schema up to date, then exit")
     console = commands.add_parser("console", help="run the interview in this terminal")
     console.add_argument("--language", default="de", help="interface language (default: de)")
+    console.add_argument("--staff", default="", help="recording in person: your name")
+    console.add_argument("--interpreter", default="", help="recording in person: interpreter")
     commands.add_parser("diagram", help="print the interview as a Mermaid flowchart")
     keys = commands.add_parser("keys", help="the drafts' key-encryption keys")
     keys.add_argument("action", choices=["init", "status", "rotate", "retire"])
@@ -93,7 +95,7 @@ def _dispatch(args: argparse.Namespace, settings: object) -> int:
     elif args.command == "console":
         from console.session import run_console
 
-        asyncio.run(run_console(settings, args.language))
+        asyncio.run(run_console(settings, args.language, args.staff, args.interpreter))
     elif args.command == "keys":
         from antragslotse import keys
 

@@ -46,6 +46,7 @@ class Intake:
         self.clock = clock
         self.now = now
         self.default_language = default_language
+        self.recorded: dict[str, dict[str, str]] = {}  # owner -> staff, interpreter, date
 
     async def show(self, owner: str) -> Turn | None:
         """The current screen, or None when there is no draft."""
@@ -155,6 +156,8 @@ class Intake:
     async def _submit(self, uow: UnitOfWork, draft: Draft, today: dt.date) -> Turn:
         progress = draft.progress
         document = application(self.interview, progress, today)
+        if draft.owner in self.recorded:  # recorded in person (zur Niederschrift)
+            document["recorded"] = self.recorded.pop(draft.owner)
         payload = json.dumps(document, ensure_ascii=False).encode()
         files = [a.id for a in attachments(progress)]
         urgent = is_urgent(dict(progress.answers), today)

@@ -12,9 +12,10 @@ from antragslotse import wiring
 from antragslotse.intake import Intake, Turn
 from antragslotse.presenter import Presenter
 from antragslotse.settings import Settings
-from dialogs.engine import Press, Say
+from dialogs.engine import Action, Press, Say
 from dialogs.types import Role
 from locales.catalogs import Catalogs
+from locales.render import Renderer
 
 HELP = ("Type the number of a button, or write your answer. "
         ":file PATH attaches a photo or PDF; :voice PATH a voice note (Ogg); "
@@ -22,7 +23,8 @@ HELP = ("Type the number of a button, or write your answer. "
 Ask = Callable[[str], Awaitable[str]]
 
 
-async def run_console(settings: Settings, language: str) -> None:
+async def run_console(settings: Settings, language: str, staff: str = "",
+                      interpreter: str = "") -> None:
     """Run one interview in this terminal against the configured store."""
     board = wiring.profile(settings)
     catalogs = Catalogs()
@@ -33,7 +35,11 @@ async def run_console(settings: Settings, language: str) -> None:
     try:
         intake = Intake(store, wiring.interview(), dt.date.today, language)
         presenter = Presenter(wiring.renderer(catalogs, board), board)
-        await converse(intake, presenter, f"console:{uuid.uuid4()}", language, _ask, print)
+        owner = f"console:{uuid.uuid4()}"
+        if staff:
+            intake.recorded[owner] = {"staff": staff, "interpreter": interpreter,
+                                      "date": dt.date.today().isoformat(), "read_back": "no"}
+        await converse(intake, presenter, owner, language, _ask, print)
     finally:
         await store.close()
 
@@ -52,7 +58,7 @@ async def converse(intake: Intake, presenter: Presenter, owner: str, language: s
         line = (await ask("> ")).strip()
         if line == ":quit":
             return None
-        turn = await _answer(intake, owner, turn, line) or turn
+        turn = await _answer(intake, owner, turn, line, ask) or turn
     if turn is not None and turn.reference is not None:
         say(presenter.turn_text(turn))
         return turn.reference
@@ -69,10 +75,13 @@ def _show(presenter: Presenter, turn: Turn) -> str:
     return text + ("\n\n" + "  ".join(numbered) if numbered else "")
 
 
-async def _answer(intake: Intake, owner: str, turn: Turn, line: str) -> Turn | None:
+async def _answer(intake: Intake, owner: str, turn: Turn, line: str, ask: Ask) -> Turn | None:
     buttons = [b for row in turn.screen.buttons for b in row] if turn.screen else []
     if line.isdigit() and 1 <= int(line) <= len(buttons):
         button = buttons[int(line) - 1]
+        reading_back = button.action is Action.SUBMIT and owner in intake.recorded
+        if reading_back and not await _read_back(intake, owner, turn.language, ask):
+            return None
         return await intake.apply(owner, Press(button.path, button.action, button.value),
                                   Role.STAFF)
     if line == ":review":
@@ -81,6 +90,20 @@ async def _answer(intake: Intake, owner: str, turn: Turn, line: str) -> Turn | N
         if line.startswith(command):
             return await _upload(intake, owner, Path(line[len(command):].strip()), kind)
     return await intake.apply(owner, Say(line), Role.STAFF)
+
+
+async def _read_back(intake: Intake, owner: str, language: str, ask: Ask) -> bool:
+    """Zur Niederschrift: read every answer back; send only once the person confirmed."""
+    from antragslotse.privacy import Privacy
+
+    data = await Privacy(intake).my_data(owner)
+    renderer = Renderer(Catalogs())
+    print("\n\n".join(renderer(text, language) for text in data.sections))
+    answer = await ask("Read back to the applicant and confirmed? [yes/no] ")
+    confirmed = answer.strip().lower() in ("yes", "y", "ja", "j")
+    if confirmed:
+        intake.recorded[owner]["read_back"] = "yes"
+    return confirmed
 
 
 async def _upload(intake: Intake, owner: str, path: Path, wanted: str) -> Turn | None:

@@ -36,6 +36,8 @@ async def test_staff_record_an_application_in_the_console(tmp_path: Path) -> Non
     intake = Intake(store, INTERVIEW, lambda: TODAY, "de")
     board = load_profile(PACKAGED_PROFILE)
     presenter = Presenter(renderer(Catalogs(), board), board)
+    intake.recorded[OWNER] = {"staff": "GS-1", "interpreter": "Dolmetscherin A.",
+                              "date": TODAY.isoformat(), "read_back": "no"}
     rng = random.Random(4)
     pending: list[str] = []
     printed: list[str] = []
@@ -45,7 +47,7 @@ async def test_staff_record_an_application_in_the_console(tmp_path: Path) -> Non
             turn = await intake.show(OWNER)
             assert turn is not None and turn.screen is not None
             if turn.screen.path.startswith(REVIEW):
-                pending.append(_number(turn.screen, "submit"))
+                pending.extend([_number(turn.screen, "submit"), "ja"])  # read back: confirmed
             elif turn.screen.path.startswith("declare_"):
                 pending.append(_number(turn.screen, "pick", "yes"))
             else:
@@ -68,6 +70,8 @@ async def test_staff_record_an_application_in_the_console(tmp_path: Path) -> Non
     parts = queue.open_submission(envelope, key)
     application = json.loads(parts["application.json"])
     assert application["entered_by"] == ["staff"]
+    assert application["recorded"] == {"staff": "GS-1", "interpreter": "Dolmetscherin A.",
+                                       "date": TODAY.isoformat(), "read_back": "yes"}
     assert JPEG in parts.values()
     assert any("Teil 1 von 11" in text for text in printed)
 
