@@ -11,7 +11,7 @@ from dialogs.codec import encode_value
 from dialogs.content import is_urgent
 from dialogs.model import Interview, Kind
 from dialogs.progress import Progress
-from dialogs.types import N_, Attachment, Document, FreeText, PartialDate, Role, Value
+from dialogs.types import N_, Attachment, Document, FreeText, PartialDate, Role, Special, Value
 
 FORMAT = 1
 
@@ -83,7 +83,8 @@ def curriculum(progress: Progress, today: dt.date) -> list[dict[str, Any]]:
         value = progress.answers.get(path)
         if isinstance(value, PartialDate):
             detail = progress.answers.get(detail_path) if detail_path else None
-            dated.append((value, what, detail if isinstance(detail, str) else ""))
+            written = isinstance(detail, str) and not isinstance(detail, Special)
+            dated.append((value, what, str(detail) if written else ""))
     dated.sort(key=lambda r: r[0])
     rows = [{"from": d.iso(), "what": w, "detail": x} for d, w, x in dated]
     for path, what in _CV_TEXTS.items():
@@ -94,6 +95,8 @@ def curriculum(progress: Progress, today: dt.date) -> list[dict[str, Any]]:
 
 
 def _lines(value: Value | None) -> list[str]:
+    if isinstance(value, Special):  # skipped or unknown: no CV line
+        return []
     if isinstance(value, str):
         return [value]
     if isinstance(value, FreeText):
@@ -122,7 +125,8 @@ def repeat_key(progress: Progress) -> str | None:
     """
     names = [progress.answers.get(f"persons.0.{q}") for q in ("family_name", "given_names")]
     born = progress.answers.get("persons.0.birth_date")
-    if not all(isinstance(n, str) for n in names) or not isinstance(born, PartialDate):
+    if not all(isinstance(n, str) and not isinstance(n, Special) for n in names) or not isinstance(
+            born, PartialDate):
         return None
     if born.day is None:
         return None

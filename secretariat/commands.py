@@ -10,7 +10,7 @@ import asyncio
 import json
 import mimetypes
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from storage.ports import Submission
 from storage.sealing import Envelope
 
 SUMMARY = "zusammenfassung.txt"
+FORM = "antrag.pdf"
 APPLICATION = "application.json"
 _PREFIX = "attachments/"
 _EXTENSIONS = {"image/jpeg": ".jpg", "audio/ogg": ".ogg", ".jfif": ".jpg"}
@@ -51,21 +52,48 @@ def show(url: str, reference: str, key_file: Path, passphrase: str) -> dict[str,
 
 
 def export(url: str, reference: str, out_dir: Path, key_file: Path, passphrase: str) -> list[Path]:
-    """Write application.json, the attachments and the German summary; return the paths."""
+    """Write application.json, the attachments, the German summary and the German PDF."""
     from secretariat.document import render_summary  # late: only export renders
 
-    _, parts = _open(url, reference, key_file, passphrase)
+    render_pdf = _pdf_renderer()
+    entry, parts = _open(url, reference, key_file, passphrase)
     application = json.loads(parts[APPLICATION])
     if out_dir.exists() and any(out_dir.iterdir()):
         raise FileExistsError(f"{out_dir} is not empty")
     (out_dir / "attachments").mkdir(mode=0o700, parents=True, exist_ok=True)
     pretty = json.dumps(application, ensure_ascii=False, indent=2) + "\n"
     written = [_write(out_dir / APPLICATION, pretty.encode())]
-    for _, name, data in _attachments(application, parts):
+    files = _attachments(application, parts)
+    for _, name, data in files:
         written.append(_write(out_dir / name, data))
     summary = render_summary(application, reference)
     written.append(_write(out_dir / SUMMARY, summary.encode()))
+    form = render_pdf(
+        application, reference, files,
+        received=entry.submitted_at, repeat_hint=_repeat_hint(url, reference),
+    )
+    written.append(_write(out_dir / FORM, form))
     return written
+
+
+def _repeat_hint(url: str, reference: str) -> str | None:
+    """The queue's hint at earlier applications of the same person, for the PDF's cover."""
+    earlier = next((s.repeat_of for s in list_queue(url) if s.reference == reference), ())
+    if not earlier:
+        return None
+    return f"gleicher Name und gleiches Geburtsdatum wie {', '.join(earlier)}"
+
+
+def _pdf_renderer() -> Callable[..., bytes]:
+    """secretariat.pdf.render_pdf, or a clear word on what to install."""
+    try:
+        from secretariat.pdf import render_pdf
+    except ModuleNotFoundError as exc:
+        raise ModuleNotFoundError(
+            f"{FORM} needs the secretariat extra ({exc.name} is missing): "
+            'pip install -e ".[secretariat]"'
+        ) from exc
+    return render_pdf
 
 
 def _open(
@@ -83,6 +111,7 @@ async def _engine(url: str) -> AsyncIterator[AsyncEngine]:
         raise FileNotFoundError(f"no database at {parsed.database}")
     engine = database.create_engine(url)
     try:
+        await database.migrate(engine)  # the same code as the bot: bring an older schema up
         yield engine
     finally:
         await engine.dispose()

@@ -43,3 +43,14 @@ def test_the_application_holds_every_answered_relevant_question() -> None:
     assert paths <= set(progress.answers)
     assert [s["id"] for s in document["sections"]] == [s.id for s in INTERVIEW.sections]
     assert "consents" in document and document["language"] == progress.language
+
+
+def test_skipped_answers_make_no_cv_lines() -> None:
+    from dialogs.application import curriculum
+    from dialogs.types import Special
+
+    progress = Progress("@review", {"before": Special.SKIPPED, "arrival": PartialDate(2016, 3),
+                                    "persons.0.birth_date": PartialDate(1990, 3, 14),
+                                    "persons.0.birth_place": Special.UNKNOWN})
+    rows = curriculum(progress, TODAY)
+    assert [(r["from"], r["detail"]) for r in rows] == [("1990-03-14", ""), ("2016-03", "")]

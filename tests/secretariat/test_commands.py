@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import stat
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from dialogs.progress import Progress
 from secretariat import commands
@@ -143,7 +145,7 @@ def test_show_refuses(
         commands.show(office.url, reference or office.reference, office.key_file, passphrase)
 
 
-def test_export_writes_application_attachments_and_summary(
+def test_export_writes_application_attachments_summary_and_pdf(
     office: Office, tmp_path: Path, document: list[dict[str, Any]]
 ) -> None:
     out = tmp_path / "export"
@@ -154,6 +156,7 @@ def test_export_writes_application_attachments_and_summary(
         f"attachments/{pdf_name}",
         f"attachments/{jpeg_name}",
         commands.SUMMARY,
+        commands.FORM,
     }
     assert {p.relative_to(out).as_posix() for p in written} == expected
     text = (out / "application.json").read_text(encoding="utf-8")
@@ -163,9 +166,25 @@ def test_export_writes_application_attachments_and_summary(
     assert (out / "attachments" / jpeg_name).read_bytes() == JPEG
     assert (out / commands.SUMMARY).read_text(encoding="utf-8").startswith("Zusammenfassung")
     assert document == [{"reference": office.reference, **office.application}]
+    form = PdfReader(out / commands.FORM)
+    cover = " ".join(" ".join(page.extract_text().split()) for page in form.pages)
+    assert office.reference in cover and "Persisch (fa)" in cover
+    assert cover.count("nicht lesbar oder leer") == 2  # the stand-in files are no real PDF/JPEG
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in written)
     with pytest.raises(FileExistsError):
         commands.export(office.url, office.reference, out, office.key_file, PASSPHRASE)
+
+
+def test_export_repeats_the_queues_hint_on_the_pdf(
+    office: Office, tmp_path: Path, document: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    listed = commands.list_queue(office.url)
+    earlier = [dataclasses.replace(s, repeat_of=("LEV-2025-0007",)) for s in listed]
+    monkeypatch.setattr(commands, "list_queue", lambda url: earlier)
+    commands.export(office.url, office.reference, tmp_path / "out", office.key_file, PASSPHRASE)
+    form = PdfReader(tmp_path / "out" / commands.FORM)
+    cover = " ".join(form.pages[0].extract_text().split())
+    assert "Wiederholungsfall: gleicher Name und gleiches Geburtsdatum wie LEV-2025-0007" in cover
 
 
 def test_missing_database_is_reported(tmp_path: Path) -> None:
