@@ -82,10 +82,10 @@ async def test_nonsense_is_refused_kindly_and_nothing_is_lost(tmp_path: Path) ->
             mine = await user.next_message()
             assert "Zuhra-Marker" in mine.text and mine.protect_content
             user.send_command("/withdraw")
-            choice = await user.next_message()
+            choice = (await user.messages_until(lambda m: "w:health" in str(m.buttons)))[-1]
             user.click(choice, "w:health")
-            taken = await user.next_message()
-            assert "/start" in taken.text and taken.kind == "edit"
+            taken = (await user.messages_until(lambda m: m.kind == "edit"))[-1]
+            assert "/start" in taken.text
 
             user.send_command("/delete")
             confirm = await user.next_message()
