@@ -45,6 +45,8 @@ def parser() -> argparse.ArgumentParser:
     change.add_argument("status", choices=STATUSES[1:])
     change.add_argument("--by", required=True, help="your staff handle, e.g. GS-1")
     change.add_argument("--meeting", type=dt.date.fromisoformat, help="meeting date (agenda)")
+    change.add_argument("--missing", default="", help="info_requested: missing checklist items, "
+                        "comma-separated, e.g. doc_id,doc_paper")
     trail = desk.add_parser("history", help="the audit trail of an application")
     trail.add_argument("reference")
     show = desk.add_parser("show", help="decrypt and show one application")
@@ -131,7 +133,8 @@ def _secretariat(args: argparse.Namespace, settings: object) -> int:
     elif args.action == "status":
         from secretariat.flow import set_status
 
-        print(set_status(url, args.reference, args.status, args.by, args.meeting))
+        missing = tuple(x.strip() for x in args.missing.split(",") if x.strip())
+        print(set_status(url, args.reference, args.status, args.by, args.meeting, missing))
     elif args.action == "history":
         from secretariat.flow import history
 

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     polling_timeout: int = 25
     default_language: str = "en"
     retention_interval: float = 3600.0  # seconds between retention sweeps
+    secretariat_chat_id: int | None = None  # Telegram chat told of new applications (refs only)
+    outbox_interval: float = 5.0  # seconds between outbox deliveries
     mode: Literal["polling", "webhook"] = "polling"
     webhook_url: str | None = None  # the public HTTPS address Telegram posts updates to
     webhook_secret: SecretStr | None = None  # X-Telegram-Bot-Api-Secret-Token

@@ -12,8 +12,10 @@ from storage.queue import list_submissions
 
 
 def set_status(url: str, reference: str, new: str, actor: str,
-               meeting: dt.date | None = None) -> str:
-    event = asyncio.run(_run(url, lambda e: status.change(e, reference, new, actor, meeting)))
+               meeting: dt.date | None = None, missing: tuple[str, ...] = ()) -> str:
+    """Change the status; the applicant is notified by the bot (through the outbox)."""
+    event = asyncio.run(_run(url, lambda e: status.change(e, reference, new, actor, meeting,
+                                                          missing=missing)))
     when = f" (Sitzung am {meeting:%d.%m.%Y})" if meeting else ""
     return f"{reference}: {GERMAN[event.status]}{when}, {event.at:%d.%m.%Y %H:%M} UTC, {actor}"
 

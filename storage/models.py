@@ -103,6 +103,8 @@ submissions = Table(
     Column("recipients", Text, nullable=False),  # space-separated key fingerprints
     Column("acknowledged_at", UtcDateTime, nullable=True),
     Column("repeat_hash", LargeBinary(32), nullable=True),  # keyed hash of name + birth date
+    Column("contact", LargeBinary, nullable=True),  # encrypted for the bot: where to notify
+    Column("contact_key_id", String(64), nullable=True),
     UniqueConstraint("year", "sequence", name="uq_submissions_year_sequence"),
     Index("ix_submissions_owner_hash", "owner_hash"),
     Index("ix_submissions_repeat_hash", "repeat_hash"),
@@ -149,4 +151,20 @@ status_events = Table(
     Column("actor", String(40), nullable=False),  # a staff handle, never applicant data
     Column("meeting", Date, nullable=True),
     Index("ix_status_events_reference", "reference"),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("audience", String(16), nullable=False),  # "applicant" or "secretariat"
+    Column("event", String(32), nullable=False),
+    Column("reference", String(32), nullable=False),
+    Column("params", Text, nullable=False),  # JSON of ids and dates, never personal data
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("sent_at", UtcDateTime, nullable=True),
+    Column("gave_up_at", UtcDateTime, nullable=True),
+    Index("ix_outbox_due_at", "due_at"),
 )

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from dialogs import codec
 from dialogs.progress import Progress
-from storage import crypto, handoff, sealing
+from storage import crypto, handoff, outbox, sealing
 from storage.keys import Keyring
 from storage.models import (
     attachments,
@@ -235,9 +235,22 @@ class SqlUnit:
             submitted_at=store.clock(),
             repeat_hash=None if repeat_key is None else self._keyring.blind("repeat", repeat_key),
         )
+        await self._announce(reference, draft, urgent)
         await self._conn.execute(delete(drafts).where(_d.id == draft.id))
         self._keys.pop(draft.id, None)
         return reference
+
+    async def _announce(self, reference: str, draft: Draft, urgent: bool) -> None:
+        """Keep where to reach the person (encrypted) and queue the secretariat's notice."""
+        now, progress = self._store.clock(), draft.progress
+        if progress.contact is not None:
+            sealed = outbox.seal_contact(self._keyring, reference, progress.contact,
+                                         progress.language)
+            await self._conn.execute(update(submissions).where(
+                submissions.c.reference == reference).values(
+                    contact=sealed, contact_key_id=self._keyring.active))
+        await outbox.enqueue(self._conn, outbox.SECRETARIAT, "new_application", reference,
+                             {"urgent": urgent}, now)
 
     async def submissions_of(self, owner: str) -> list[Submission]:
         """The owner's submissions as the queue lists them, oldest first."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage import outbox
 from storage.models import status_events, submissions
 from storage.ports import NotFound
 
@@ -37,7 +38,8 @@ class Event:
 
 
 async def change(engine: AsyncEngine, reference: str, status: str, actor: str,
-                 meeting: dt.date | None = None, now: dt.datetime | None = None) -> Event:
+                 meeting: dt.date | None = None, now: dt.datetime | None = None,
+                 missing: tuple[str, ...] = ()) -> Event:
     """Move an application to ``status``, recording who did it and when, in one transaction."""
     if status == AGENDA and meeting is None:
         raise InvalidTransition("putting an application on the agenda needs the meeting date")
@@ -58,6 +60,9 @@ async def change(engine: AsyncEngine, reference: str, status: str, actor: str,
                            .values(**values))
         await conn.execute(status_events.insert().values(
             reference=reference, status=status, at=now, actor=actor, meeting=meeting))
+        params = {"status": status, "meeting": meeting.isoformat() if meeting else None,
+                  "missing": list(missing)}
+        await outbox.enqueue(conn, outbox.APPLICANT, "status", reference, params, now)
     return Event(status, now, actor, meeting)
 
 

@@ -1,0 +1,103 @@
+"""The outbox against the local Bot API server: once per event, Telegram's errors honoured."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+
+from antragslotse.presenter import Presenter
+from antragslotse.profile import load_profile
+from antragslotse.settings import PACKAGED_PROFILE
+from antragslotse.wiring import renderer
+from bot.outbox import Deliveries
+from bot.views import View
+from dialogs.content import INTERVIEW
+from dialogs.progress import Progress
+from locales.catalogs import Catalogs
+from secretariat.keys import keygen
+from storage import status
+from storage.bootstrap import open_store
+from storage.outbox import Courier
+from storage.sql import SqlStore
+from tests.telegram.server import BotAPIServer
+
+NOW = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
+BOARD = load_profile(PACKAGED_PROFILE)
+VIEW = View(Presenter(renderer(Catalogs(), BOARD), BOARD))
+OFFICE_CHAT = -1001
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
+    keygen(tmp_path / "k", "a-long-passphrase")
+    opened = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}",
+                              key_file=tmp_path / "keys.json",
+                              recipient_files=[tmp_path / "k" / "secretariat.pub"])
+    yield opened
+    await opened.close()
+
+
+async def submit(store: SqlStore, user_id: int, language: str) -> str:
+    async with store.unit() as uow:
+        draft = await uow.save_draft(uow.new_draft(
+            f"tg:{user_id}", Progress("welcome", language=language, contact=f"tg:{user_id}")))
+        return await uow.submit(draft, b"{}", [], True)
+
+
+async def test_notices_go_out_once_and_honour_telegram(store: SqlStore) -> None:
+    clock = [NOW]
+    async with BotAPIServer() as server:
+        server.add_chat(OFFICE_CHAT, "Geschäftsstelle")
+        applicant = server.user(77, language_code="ar")
+        bot = Bot(server.token, session=AiohttpSession(
+            api=TelegramAPIServer.from_base(server.base_url)))
+        courier = Courier(store.engine, store.keyring)
+        post = Deliveries(courier, bot, VIEW, INTERVIEW, OFFICE_CHAT, lambda: clock[0])
+        try:
+            reference = await submit(store, 77, "ar")
+            server.fail_next("sendMessage", 429, retry_after=30)
+            assert await post.deliver() == 0  # Telegram said: wait 30 seconds
+            assert await post.deliver() == 0  # not yet due
+            clock[0] += dt.timedelta(seconds=31)
+            assert await post.deliver() == 1
+            assert await post.deliver() == 0  # sent once, never again
+            texts = [c.params.get("text") for c in server.calls_of("sendMessage")
+                     if str(c.params.get("chat_id")) == str(OFFICE_CHAT) and c.status == 200]
+            assert texts == [f"Neuer Antrag {reference} (Eilfall)"]  # reference and flag only
+
+            await status.change(store.engine, reference, status.RECEIVED, "GS-1")
+            server.fail_next("sendMessage", 500)
+            assert await post.deliver() == 0
+            clock[0] += dt.timedelta(seconds=6)
+            assert await post.deliver() == 1
+            message = await applicant.next_message()
+            assert reference in message.text and "السكرتارية" in message.text
+            assert message.protect_content
+
+            await status.change(store.engine, reference, status.AGENDA, "GS-1",
+                                dt.date(2026, 12, 10))
+            applicant.block()
+            assert await post.deliver() == 0  # 403: the person blocked the bot — stop
+            clock[0] += dt.timedelta(days=1)
+            assert await post.deliver() == 0 and await courier.backlog() == 0
+        finally:
+            await bot.session.close()
+
+
+async def test_without_a_secretariat_chat_the_notice_is_dropped(store: SqlStore) -> None:
+    async with BotAPIServer() as server:
+        bot = Bot(server.token, session=AiohttpSession(
+            api=TelegramAPIServer.from_base(server.base_url)))
+        courier = Courier(store.engine, store.keyring)
+        try:
+            await submit(store, 5, "de")
+            assert await Deliveries(courier, bot, VIEW, INTERVIEW, None).deliver() == 0
+            assert await courier.backlog() == 0 and server.calls_of("sendMessage") == []
+        finally:
+            await bot.session.close()
