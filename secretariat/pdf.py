@@ -82,6 +82,7 @@ def _cover(
         ("Eingegeben von", roles(application.get("entered_by", []))),
         ("Sprache der Angaben", f"{language_name(language)} ({language})"),
         ("Eilfall", "JA" if application.get("urgent") else "nein"),
+        *_recorded(application.get("recorded")),
         ("Anlagen", f"{len(attached)}" + (
             f" ({', '.join(f'{n} × {kind}' for kind, n in kinds.items())})" if attached else ""
         )),
@@ -89,6 +90,17 @@ def _cover(
     with sheet.rows((LABEL, VALUE)) as table:
         for label, value in facts:
             sheet.add_row(table, (label, value), label=True)
+
+
+def _recorded(recorded: object) -> list[tuple[str, str]]:
+    """Zur Niederschrift: who recorded it, with which interpreter, read back or not."""
+    if not isinstance(recorded, dict):
+        return []
+    read_back = "vorgelesen und bestätigt" if recorded.get("read_back") == "yes" else "nein"
+    return [("Zur Niederschrift aufgenommen",
+             f"von {recorded.get('staff', '?')} am {date(recorded.get('date'))}"),
+            ("Dolmetscher/in", str(recorded.get("interpreter") or "—")),
+            ("Vorgelesen", read_back)]
 
 
 def _filled_in_by(de: German, application: dict[str, Any]) -> list[tuple[str, str]]:

@@ -270,3 +270,13 @@ def test_a_photo_fpdf2_cannot_embed_gets_a_note_on_its_page() -> None:
     _photo_page(sheet, photo)
     text = extract(bytes(sheet.output()))
     assert "Anlage 1: Pass" in text and "lässt sich nicht einbetten" in text
+
+
+def test_recording_in_person_is_noted_on_the_cover() -> None:
+    application = make_application(BASICS)
+    application["recorded"] = {"staff": "GS-1", "interpreter": "Frau A.", "date": "2026-11-25",
+                               "read_back": "yes"}
+    text = extract(render_pdf(application, REFERENCE))
+    assert "Zur Niederschrift aufgenommen" in text and "GS-1" in text and "Frau A." in text
+    assert "vorgelesen und bestätigt" in text
+    assert text.index("Frau A.") < text.index("1. Über Sie")
