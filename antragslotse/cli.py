@@ -127,9 +127,9 @@ def _secretariat(args: argparse.Namespace, settings: object) -> int:
         keygen(args.directory, first, args.name)
     elif args.action == "list":
         from secretariat.flow import filtered
-        from secretariat.tables import queue_table
+        from secretariat.tables import colours_wanted, queue_table
 
-        print(queue_table(filtered(url, args.status, args.since)))
+        print(queue_table(filtered(url, args.status, args.since), colours_wanted()))
     elif args.action == "status":
         from secretariat.flow import set_status
 
@@ -145,9 +145,12 @@ def _secretariat(args: argparse.Namespace, settings: object) -> int:
         shown = commands.show(url, args.reference, args.key, _passphrase("Passphrase: "))
         print(render_summary(shown["application"], shown["reference"]))
     elif args.action == "export":
-        paths = commands.export(url, args.reference, args.directory, args.key,
-                                _passphrase("Passphrase: "))
+        passphrase = _passphrase("Passphrase: ")
+        print(f"Entschlüssele und schreibe {args.reference} nach {args.directory} …",
+              file=sys.stderr)
+        paths = commands.export(url, args.reference, args.directory, args.key, passphrase)
         print("\n".join(str(p) for p in paths))
+        print(f"{len(paths)} Dateien geschrieben.", file=sys.stderr)
     return 0
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Sequence
 
 from storage.ports import Submission
@@ -9,11 +11,17 @@ from storage.ports import Submission
 GERMAN = {"new": "neu", "received": "eingegangen", "info_requested": "Nachfrage gestellt",
           "agenda": "auf der Tagesordnung", "recommended": "Empfehlung gegeben",
           "withdrawn": "zurückgezogen"}
+RED, BOLD, RESET = "\033[31m", "\033[1m", "\033[0m"
 HEADERS = ("Aktenzeichen", "Eingang", "Eilfall", "Status", "Hinweis")
 
 
-def queue_table(entries: Sequence[Submission]) -> str:
-    """Urgent first, then oldest first, as the queue lists them."""
+def colours_wanted() -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def queue_table(entries: Sequence[Submission], colour: bool = False) -> str:
+    """Urgent first, then oldest first, as the queue lists them; urgent rows red if asked."""
     if not entries:
         return "Keine Anträge in der Warteschlange."
     rows = [
@@ -27,7 +35,10 @@ def queue_table(entries: Sequence[Submission]) -> str:
         for e in entries
     ]
     widths = [max(len(r[i]) for r in (HEADERS, *rows)) for i in range(len(HEADERS))]
-    return "\n".join(
-        "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip()
-        for r in (HEADERS, *rows)
-    )
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip()
+             for r in (HEADERS, *rows)]
+    if colour:
+        lines[0] = f"{BOLD}{lines[0]}{RESET}"
+        lines[1:] = [f"{RED}{line}{RESET}" if e.urgent else line
+                     for line, e in zip(lines[1:], entries, strict=True)]
+    return "\n".join(lines)
