@@ -14,6 +14,7 @@ from dialogs.model import Interview
 from locales.catalogs import Catalogs
 from locales.render import Renderer
 from storage.bootstrap import open_store
+from storage.sealing import format_fingerprint
 from storage.sql import SqlStore
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,8 @@ async def store(settings: Settings, board: Profile) -> SqlStore:
                               recipient_files=recipient_files(settings),
                               reference_prefix=board.reference_prefix)
     opened.refresh_keys = lambda: reload_keys(opened, settings)
+    for recipient in opened.recipients:  # for the operator to compare with the secretariat's
+        log.info("applications are sealed to key %s", format_fingerprint(recipient.fingerprint))
     return opened
 
 
