@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 PASSPHRASE_VARIABLE = "ANTRAGSLOTSE_PASSPHRASE"
+SECRETS_VARIABLE = "ANTRAGSLOTSE_SECRETS_DIR"
 STATUSES = ("new", "received", "info_requested", "agenda", "recommended", "withdrawn")
 
 
@@ -64,7 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from antragslotse import logs
     from antragslotse.settings import Settings
 
-    settings = Settings()
+    # Secrets may also come as files named like the variables (BOT_TOKEN, DATABASE_URL,
+    # ANTRAGSLOTSE_WEBHOOK_SECRET): Docker's /run/secrets, systemd's credentials directory.
+    settings = Settings(_secrets_dir=os.environ.get(SECRETS_VARIABLE) or None)
     logs.configure(settings.log_level, settings.log_format)
     try:
         return _dispatch(args, settings)

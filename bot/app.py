@@ -1,4 +1,4 @@
-"""The composition root of the Telegram bot: builds every object, then polls."""
+"""The composition root of the Telegram bot: builds every object, then polls or serves a webhook."""
 
 from __future__ import annotations
 
@@ -6,11 +6,14 @@ import asyncio
 import datetime as dt
 import logging
 import signal
+from collections.abc import Awaitable
 
-from aiogram import Bot, Dispatcher
+from aiogram import BaseMiddleware, Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
 from aiogram.types import BotCommand, ErrorEvent
+from aiohttp import web
+from redis.asyncio import Redis
 
 from antragslotse import wiring
 from antragslotse.intake import Intake
@@ -20,24 +23,38 @@ from antragslotse.retention import Schedule
 from antragslotse.settings import Settings
 from bot import answers, commands, rights, uploads
 from bot.commands import COMMANDS
+from bot.health import Health, add_routes, ops_app, serve
+from bot.metrics import Measure, Metrics
+from bot.outbox import Deliveries
 from bot.people import language
 from bot.polling import Poller
 from bot.replies import send
+from bot.retries import RetryRequests, RetryUpdates, passing
 from bot.schedule import run_schedule
+from bot.throttle import Buckets, MemoryBuckets, RedisBuckets, Throttle
 from bot.views import Reply, View
+from bot.webhook import Webhook, announce, webhook_app
 from dialogs.types import N_, t
 from locales.catalogs import Catalogs
+from storage.outbox import Courier
 from storage.retention import Janitor
+from storage.sql import SqlStore
 
 log = logging.getLogger(__name__)
 SORRY = N_("Sorry, something went wrong on our side. Your answers are safe. Please try again.")
 
 
-def dispatcher(intake: Intake, view: View, catalogs: Catalogs) -> Dispatcher:
+def dispatcher(intake: Intake, view: View, catalogs: Catalogs,
+               *middlewares: BaseMiddleware) -> Dispatcher:
+    """Routers and the error handler; ``middlewares`` wrap every update, outermost first."""
     dp = Dispatcher(intake=intake, privacy=Privacy(intake), view=view, catalogs=catalogs)
+    for middleware in middlewares:
+        dp.update.outer_middleware(middleware)
     dp.include_routers(rights.router, commands.router, uploads.router, answers.router)
 
-    @dp.errors()
+    # A passing fault (Telegram or the database briefly away) is not handled here: it goes
+    # up, so the webhook answers 500 and Telegram sends the update again.
+    @dp.errors(lambda event: not passing(event.exception))
     async def on_error(event: ErrorEvent, bot: Bot) -> None:
         log.error("handler failed: %s", type(event.exception).__name__)
         source = event.update.callback_query or event.update.message
@@ -59,40 +76,109 @@ async def register_commands(bot: Bot, view: View, catalogs: Catalogs) -> None:
             await bot.set_my_commands(menu, language_code=code)
 
 
+def telegram(settings: Settings, metrics: Metrics) -> Bot:
+    """The Bot API client: the configured server, a timeout, retries on Telegram's faults."""
+    assert settings.bot_token is not None
+    api = TelegramAPIServer.from_base(settings.telegram_api_base) \
+        if settings.telegram_api_base else PRODUCTION
+    session = AiohttpSession(api=api, timeout=settings.telegram_timeout)
+    session.middleware(RetryRequests(metrics))
+    return Bot(settings.bot_token.get_secret_value(), session=session)
+
+
+def throttle(settings: Settings, store: SqlStore, redis: Redis | None, intake: Intake,
+             view: View, metrics: Metrics) -> Throttle:
+    """Flood limits per person: shared through Redis if there is one, else in this process."""
+    rate, burst = settings.throttle_rate, settings.throttle_burst
+    buckets: Buckets = MemoryBuckets(rate, burst) if redis is None \
+        else RedisBuckets(redis, rate, burst)
+
+    def key(user_id: int) -> str:  # Redis sees a keyed hash, never a Telegram id
+        return store.keyring.blind("throttle", f"tg:{user_id}").hex()[:32]
+
+    return Throttle(buckets, key, intake, view, metrics)
+
+
 async def run(settings: Settings) -> None:
-    """Run the bot in long-polling mode until SIGINT or SIGTERM."""
+    """Run the bot until SIGINT or SIGTERM: long polling, or a webhook server."""
     if settings.bot_token is None:
         raise wiring.SetupError("BOT_TOKEN is not set")
     board = wiring.profile(settings)
     catalogs = Catalogs()
     view = View(Presenter(wiring.renderer(catalogs, board), board))
     store = await wiring.store(settings, board)
-    intake = Intake(store, wiring.interview(), dt.date.today, settings.default_language)
-    api = TelegramAPIServer.from_base(settings.telegram_api_base) \
-        if settings.telegram_api_base else PRODUCTION
-    bot = Bot(settings.bot_token.get_secret_value(), session=AiohttpSession(api=api))
-    poller = Poller(bot, dispatcher(intake, view, catalogs), settings.polling_timeout)
+    interview = wiring.interview()
+    intake = Intake(store, interview, dt.date.today, settings.default_language)
+    metrics = Metrics()
+    bot = telegram(settings, metrics)
+    redis = Redis.from_url(settings.redis_url, socket_timeout=1.0, socket_connect_timeout=1.0) \
+        if settings.redis_url else None  # a slow Redis must not hold updates up: they pass
+    flood = throttle(settings, store, redis, intake, view, metrics)
+    dp = dispatcher(intake, view, catalogs, flood, Measure(metrics), RetryUpdates())
+    health = Health(store, catalogs, settings.default_language)
     stopping = asyncio.Event()
-
-    def stop() -> None:
-        stopping.set()
-        poller.stop()
-
-    loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop)
+        asyncio.get_running_loop().add_signal_handler(sig, stopping.set)
     if catalogs.incomplete:
         log.warning("not offered, catalog incomplete: %s", ", ".join(catalogs.incomplete))
-    sweeper = asyncio.create_task(run_schedule(
-        Schedule(Janitor(store), board), bot, view, settings.retention_interval, stopping))
+    outbox = Deliveries(Courier(store.engine, store.keyring), bot, view, interview,
+                        settings.secretariat_chat_id)
+    tasks = [asyncio.create_task(run_schedule(
+        Schedule(Janitor(store), board), bot, view, settings.retention_interval, stopping)),
+        asyncio.create_task(outbox.run(settings.outbox_interval, stopping))]
+    host, _ = settings.listen_address
+    if settings.metrics_port:
+        tasks.append(asyncio.create_task(
+            serve(ops_app(health, metrics), host, settings.metrics_port, stopping)))
     try:
-        await bot.delete_webhook(drop_pending_updates=False)
         await register_commands(bot, view, catalogs)
-        log.info("polling %s", "a local Bot API server" if settings.telegram_api_base
-                 else "Telegram")
+        if settings.mode == "webhook":
+            await _serve_webhook(settings, bot, dp, health, metrics, stopping)
+        else:
+            await _poll(settings, bot, dp, stopping)
+    finally:
+        stopping.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await _close(bot, redis, store)
+
+
+async def _poll(settings: Settings, bot: Bot, dp: Dispatcher, stopping: asyncio.Event) -> None:
+    poller = Poller(bot, dp, settings.polling_timeout)
+    await bot.delete_webhook(drop_pending_updates=False)
+    log.info("polling %s", "a local Bot API server" if settings.telegram_api_base
+             else "Telegram")
+    waiting = asyncio.create_task(stopping.wait())
+    waiting.add_done_callback(lambda _: poller.stop())
+    try:
         await poller.run()
     finally:
-        stop()
-        await sweeper
-        await bot.session.close()
-        await store.close()
+        waiting.cancel()
+
+
+async def _serve_webhook(settings: Settings, bot: Bot, dp: Dispatcher, health: Health,
+                         metrics: Metrics, stopping: asyncio.Event) -> None:
+    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    secret = settings.webhook_secret.get_secret_value()
+    app: web.Application = webhook_app(Webhook(bot, dp, secret, metrics), settings.webhook_path)
+    add_routes(app, health, metrics)
+    ready = asyncio.Event()
+    host, port = settings.listen_address
+    server = asyncio.create_task(serve(app, host, port, stopping, ready))
+    await _first(ready.wait(), server)
+    if not server.done():
+        await announce(bot, settings.webhook_url, secret)
+    await server
+
+
+async def _first(awaitable: Awaitable[object], task: asyncio.Task[None]) -> None:
+    """Wait for ``awaitable`` unless ``task`` ends first (e.g. the port is taken)."""
+    waiting = asyncio.ensure_future(awaitable)
+    await asyncio.wait({waiting, task}, return_when=asyncio.FIRST_COMPLETED)
+    waiting.cancel()
+
+
+async def _close(bot: Bot, redis: Redis | None, store: SqlStore) -> None:
+    await bot.session.close()
+    if redis is not None:
+        await redis.aclose()
+    await store.close()

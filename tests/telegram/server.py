@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import re
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -14,6 +16,7 @@ from .chats import Chat
 from .methods import BotMethods, Handler
 from .store import BotMessage, Store
 from .users import User
+from .webhook import Delivery, WebhookSender
 from .wire import ApiError, Call, Fault, JsonDict, Signal, Upload, fail, ok, read_params
 
 DEFAULT_TOKEN = "123456789:AAE-antragslotse-local-test-token_0123456"
@@ -26,12 +29,20 @@ ALL_BUT_MEMBERS = frozenset({
 })
 CONFLICT = ("Conflict: terminated by other getUpdates request; make sure that only one bot "
             "instance is running")
+SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 DEFAULT_DESCRIPTIONS = {429: "Too Many Requests", 500: "Internal Server Error",
                         502: "Bad Gateway", 503: "Service Unavailable", 400: "Bad Request"}
 
 
 class BotAPIServer:
-    """Fake Bot API on 127.0.0.1:<ephemeral>; use as `async with BotAPIServer() as server`."""
+    """Fake Bot API on 127.0.0.1:<ephemeral>; use as `async with BotAPIServer() as server`.
+
+    Updates go out by getUpdates, or — once the bot called setWebhook — as POSTs to the
+    webhook with its secret token, one at a time per chat (see ``webhook.py``);
+    ``webhook_targets`` spreads them over several replicas. ``fail_next`` and
+    ``stall_next`` make methods fail or hang.
+    """
 
     def __init__(self, token: str = DEFAULT_TOKEN, *, bot_name: str = "Antragslotse",
                  bot_username: str = "antragslotse_test_bot") -> None:
@@ -52,12 +63,17 @@ class BotAPIServer:
         self.polls_in_flight = 0
         self.allowed_updates: frozenset[str] = ALL_BUT_MEMBERS
         self.webhook_url = ""
+        self.webhook_secret: str | None = None
+        self.webhook_params: JsonDict = {}
+        self.webhook_targets: list[str] = []  # a load balancer: deliveries alternate
+        self.webhook = WebhookSender(self)
         self.diagnostics: list[Callable[[], str]] = []
         self.users: dict[int, User] = {}
         self._replays: list[JsonDict] = []
         self._next_update_id = 100_001
         self._poll_generation = 0
         self._faults: dict[str, Fault] = {}
+        self._stalls: dict[str, tuple[float, int]] = {}
         self._closing = False
         self._runner: web.AppRunner | None = None
         self.base_url = ""
@@ -75,9 +91,7 @@ class BotAPIServer:
             "getUpdates": self._get_updates,
             "deleteWebhook": self._delete_webhook,
             "setWebhook": self._set_webhook,
-            "getWebhookInfo": lambda _p, _u: {
-                "url": self.webhook_url, "has_custom_certificate": False,
-                "pending_update_count": len(self.pending_updates)},
+            "getWebhookInfo": self._webhook_info,
         }
 
     async def __aenter__(self) -> BotAPIServer:
@@ -98,6 +112,7 @@ class BotAPIServer:
         """Release long polls and stop the server."""
         self._closing = True
         self.signal.fire()
+        await self.webhook.stop()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -126,11 +141,23 @@ class BotAPIServer:
             text = f"Too Many Requests: retry after {retry_after}"
         self._faults[method.lower()] = Fault(status, text, retry_after, times)
 
-    def enqueue(self, update: JsonDict) -> JsonDict:
-        """Queue an update (assigning update_id) unless allowed_updates filters it out."""
+    def stall_next(self, method: str, seconds: float, times: int = 1) -> None:
+        """Make the next `times` calls of `method` hang for `seconds` before being handled.
+
+        A client that gives up first never reaches the method: nothing is sent or changed.
+        """
+        self._stalls[method.lower()] = (seconds, times)
+
+    def compose(self, update: JsonDict) -> JsonDict:
+        """An update with the next update_id, not queued (for posting it by hand)."""
         update = {"update_id": self._next_update_id, **update}
         self._next_update_id = max(self._next_update_id, update["update_id"]) + 1
         self.all_updates.append(update)
+        return update
+
+    def enqueue(self, update: JsonDict) -> JsonDict:
+        """Queue an update (assigning update_id) unless allowed_updates filters it out."""
+        update = self.compose(update)
         kind = next(key for key in update if key != "update_id")
         if kind in self.allowed_updates:
             self.pending_updates.append(update)
@@ -140,7 +167,13 @@ class BotAPIServer:
         return update
 
     def replay(self, update: JsonDict) -> None:
-        """Deliver an already-seen update again (same update_id), ignoring confirmation."""
+        """Deliver an already-seen update again (same update_id), ignoring confirmation.
+
+        With a webhook set, it is posted once more at once, beside its chat's queue.
+        """
+        if self.webhook_url:
+            self.webhook.replay(update)
+            return
         self._replays.append(update)
         self.signal.fire()
 
@@ -160,6 +193,16 @@ class BotAPIServer:
         await self.wait(lambda: self.confirmed_offset > update_id, timeout,
                         f"the bot to confirm update {update_id}")
 
+    async def wait_delivered(self, update_id: int, timeout: float = 10.0) -> None:
+        """Wait until the webhook answered update_id with 2xx."""
+        await self.wait(lambda: update_id in self.webhook.delivered, timeout,
+                        f"the webhook to accept update {update_id}")
+
+    @property
+    def webhook_log(self) -> list[Delivery]:
+        """Every webhook POST so far and its outcome."""
+        return list(self.webhook.log)
+
     async def wait(self, predicate: Callable[[], Any], timeout: float, what: str) -> Any:
         """Wait for predicate() to become truthy or fail with diagnostics."""
         try:
@@ -176,6 +219,10 @@ class BotAPIServer:
         lines += [f"  call {c.method} -> {c.status}" for c in self.calls[-15:]
                   if c.method.lower() != "getupdates"]
         lines += [f"  UNKNOWN method {c.method}" for c in self.unknown_calls]
+        if self.webhook_url:
+            lines.append(f"webhook {self.webhook_url} targets={self.webhook_targets}")
+            lines += [f"  post {d.update_id} -> {d.target}: {d.status or d.error}"
+                      for d in self.webhook.log[-10:]]
         lines += [diagnostic() for diagnostic in self.diagnostics]
         return "\n".join(lines)
 
@@ -186,6 +233,7 @@ class BotAPIServer:
         name = request.match_info["method"]
         call = Call(name, {})
         self.calls.append(call)
+        self.signal.fire()  # a call in flight is news too (e.g. one that will hang)
         try:
             call.params, call.uploads = await read_params(request)
             result = await self._dispatch(request.match_info["token"], call)
@@ -209,6 +257,10 @@ class BotAPIServer:
         if handler is None:
             self.unknown_calls.append(call)
             raise ApiError(404, "Not Found")
+        stall = self._stalls.get(call.method.lower())
+        if stall is not None and stall[1] > 0:
+            self._stalls[call.method.lower()] = (stall[0], stall[1] - 1)
+            await asyncio.sleep(stall[0])
         fault = self._faults.get(call.method.lower())
         if fault is not None and fault.times > 0:
             fault.times -= 1
@@ -268,14 +320,47 @@ class BotAPIServer:
         self.pending_updates = [u for u in self.pending_updates if u["update_id"] >= offset]
         self.confirmed_offset = max(self.confirmed_offset, offset)
 
-    def _delete_webhook(self, params: JsonDict, _: dict[str, Upload]) -> bool:
+    async def _delete_webhook(self, params: JsonDict, _: dict[str, Upload]) -> bool:
         """deleteWebhook, optionally dropping pending updates."""
-        self.webhook_url = ""
+        self.webhook_url, self.webhook_secret, self.webhook_params = "", None, {}
+        await self.webhook.stop()
         if params.get("drop_pending_updates"):
             self.pending_updates.clear()
         return True
 
-    def _set_webhook(self, params: JsonDict, _: dict[str, Upload]) -> bool:
-        """setWebhook: afterwards getUpdates answers 409 like Telegram."""
-        self.webhook_url = str(params.get("url") or "")
+    async def _set_webhook(self, params: JsonDict, uploads: dict[str, Upload]) -> bool:
+        """setWebhook: updates are posted there; getUpdates answers 409 like Telegram.
+
+        Unlike Telegram, plain http is accepted for loopback addresses (tests have no TLS).
+        """
+        url = str(params.get("url") or "")
+        if not url:
+            return await self._delete_webhook(params, uploads)
+        parts = urlsplit(url)
+        if parts.scheme != "https" and not (parts.scheme == "http"
+                                            and parts.hostname in LOOPBACK):
+            raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided for "
+                                "webhook")
+        secret = params.get("secret_token")
+        if secret is not None and not SECRET_TOKEN.fullmatch(str(secret)):
+            raise ApiError(400, "Bad Request: secret token contains unallowed characters")
+        if params.get("allowed_updates") is not None:
+            self.allowed_updates = frozenset(params["allowed_updates"]) or ALL_BUT_MEMBERS
+        if params.get("drop_pending_updates"):
+            self.pending_updates.clear()
+        self.webhook_url, self.webhook_params = url, params
+        self.webhook_secret = None if secret is None else str(secret)
+        self.webhook.start()
         return True
+
+    def _webhook_info(self, _: JsonDict, __: dict[str, Upload]) -> JsonDict:
+        """getWebhookInfo, with the last delivery error like Telegram reports it."""
+        info: JsonDict = {"url": self.webhook_url, "has_custom_certificate": False,
+                          "pending_update_count": len(self.pending_updates)}
+        if self.webhook_url:
+            info["max_connections"] = int(self.webhook_params.get("max_connections") or 40)
+            info["allowed_updates"] = sorted(self.allowed_updates)
+            failed = [d for d in self.webhook.log if not d.ok]
+            if failed:
+                info["last_error_message"] = str(failed[-1].status or failed[-1].error)
+        return info

@@ -72,6 +72,11 @@ class User(Chat):
         message = self.server.store.new_message(self.log, self.from_user, **fields)
         return Sent(self.server.enqueue({"message": public(message)}))
 
+    def compose_text(self, text: str) -> JsonDict:
+        """A text message update that is not queued: to post it by hand (webhook tests)."""
+        message = self.server.store.new_message(self.log, self.from_user, text=text)
+        return self.server.compose({"message": public(message)})
+
     def send_text(self, text: str, reply_to: MessageRef | None = None) -> Sent:
         """Send a text message (bot_command entities detected like Telegram does)."""
         fields: JsonDict = {"text": text}
