@@ -27,7 +27,6 @@ from storage.outbox import Courier
 from storage.sql import SqlStore
 from tests.telegram.server import BotAPIServer
 
-NOW = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
 BOARD = load_profile(PACKAGED_PROFILE)
 VIEW = View(Presenter(renderer(Catalogs(), BOARD), BOARD))
 OFFICE_CHAT = -1001
@@ -51,7 +50,7 @@ async def submit(store: SqlStore, user_id: int, language: str) -> str:
 
 
 async def test_notices_go_out_once_and_honour_telegram(store: SqlStore) -> None:
-    clock = [NOW]
+    clock = [dt.datetime.now(dt.UTC)]
     async with BotAPIServer() as server:
         server.add_chat(OFFICE_CHAT, "Geschäftsstelle")
         applicant = server.user(77, language_code="ar")
@@ -61,8 +60,10 @@ async def test_notices_go_out_once_and_honour_telegram(store: SqlStore) -> None:
         post = Deliveries(courier, bot, VIEW, INTERVIEW, OFFICE_CHAT, lambda: clock[0])
         try:
             reference = await submit(store, 77, "ar")
+            clock[0] = dt.datetime.now(dt.UTC)  # the submission is stamped with the real time
             server.fail_next("sendMessage", 429, retry_after=30)
             assert await post.deliver() == 0  # Telegram said: wait 30 seconds
+            assert [c.status for c in server.calls_of("sendMessage")] == [429]
             assert await post.deliver() == 0  # not yet due
             clock[0] += dt.timedelta(seconds=31)
             assert await post.deliver() == 1
@@ -71,7 +72,8 @@ async def test_notices_go_out_once_and_honour_telegram(store: SqlStore) -> None:
                      if str(c.params.get("chat_id")) == str(OFFICE_CHAT) and c.status == 200]
             assert texts == [f"Neuer Antrag {reference} (Eilfall)"]  # reference and flag only
 
-            await status.change(store.engine, reference, status.RECEIVED, "GS-1")
+            await status.change(store.engine, reference, status.RECEIVED, "GS-1",
+                                now=clock[0])
             server.fail_next("sendMessage", 500)
             assert await post.deliver() == 0
             clock[0] += dt.timedelta(seconds=6)
@@ -81,7 +83,7 @@ async def test_notices_go_out_once_and_honour_telegram(store: SqlStore) -> None:
             assert message.protect_content
 
             await status.change(store.engine, reference, status.AGENDA, "GS-1",
-                                dt.date(2026, 12, 10))
+                                dt.date(2026, 12, 10), now=clock[0])
             applicant.block()
             assert await post.deliver() == 0  # 403: the person blocked the bot — stop
             clock[0] += dt.timedelta(days=1)
