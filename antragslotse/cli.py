@@ -12,8 +12,9 @@ import datetime as dt
 import getpass
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 PASSPHRASE_VARIABLE = "ANTRAGSLOTSE_PASSPHRASE"
 SECRETS_VARIABLE = "ANTRAGSLOTSE_SECRETS_DIR"
@@ -147,14 +148,34 @@ def _secretariat(args: argparse.Namespace, settings: object) -> int:
 
         shown = commands.show(url, args.reference, args.key, _passphrase("Passphrase: "))
         print(render_summary(shown["application"], shown["reference"]))
+        for addendum in shown["addenda"]:
+            at = addendum["submitted_at"].astimezone().strftime("%d.%m.%Y, %H:%M Uhr")
+            print(f"\n\nNachtrag {addendum['number']} (eingegangen am {at})\n")
+            print(render_summary(addendum["application"], shown["reference"]))
     elif args.action == "export":
         passphrase = _passphrase("Passphrase: ")
         print(f"Entschlüssele und schreibe {args.reference} nach {args.directory} …",
               file=sys.stderr)
-        paths = commands.export(url, args.reference, args.directory, args.key, passphrase)
+        paths = commands.export(url, args.reference, args.directory, args.key, passphrase,
+                                _progress(sys.stderr))
         print("\n".join(str(p) for p in paths))
         print(f"{len(paths)} Dateien geschrieben.", file=sys.stderr)
     return 0
+
+
+def _progress(stream: TextIO) -> Callable[[int, int, str], None]:
+    """A progress bar on a terminal (redrawn in place); nothing when piped or in a log."""
+    def show(done: int, total: int, name: str) -> None:
+        if not stream.isatty():
+            return
+        width = 24
+        filled = width * done // max(total, 1)
+        bar = "█" * filled + "·" * (width - filled)
+        stream.write(f"\r\033[K[{bar}] {done}/{total} {name[-40:]}")
+        if done == total:
+            stream.write("\n")
+        stream.flush()
+    return show
 
 
 async def _migrate(url: str) -> None:

@@ -10,13 +10,14 @@ from dataclasses import dataclass, replace
 from dialogs import engine
 from dialogs.application import application, attachments, repeat_key
 from dialogs.content import author, is_urgent
+from dialogs.content.addendum import ADDENDUM
 from dialogs.content.start import NOTICE_VERSION
 from dialogs.engine import Input, Upload
 from dialogs.model import Interview
 from dialogs.progress import Progress
 from dialogs.screens import Screen, screen
 from dialogs.types import N_, Attachment, Consent, Role, Text, t
-from storage.ports import Conflict, Draft, Store, Submission, UnitOfWork
+from storage.ports import Conflict, Draft, NotFound, Store, Submission, UnitOfWork
 
 Clock = Callable[[], dt.date]
 Now = Callable[[], dt.datetime]
@@ -34,6 +35,7 @@ class Turn:
     notes: tuple[Text, ...] = ()
     screen: Screen | None = None
     reference: str | None = None  # set once the application was sent
+    addendum: int | None = None  # set once a Nachtrag to ``reference`` was sent
 
 
 class Intake:
@@ -88,7 +90,8 @@ class Intake:
             draft = await uow.load_draft(owner)
             if draft is None:
                 return Turn(self.default_language, (t(N_("Please send /start first.")),))
-            accepts = screen(self.interview, draft.progress, self.clock()).accepts
+            accepts = screen(self.interview_of(draft.progress), draft.progress,
+                             self.clock()).accepts
             if ("voice" if kind == "voice" else "file") not in accepts:
                 return self._turn(draft.progress, (t(N_("A file does not fit here. Please "
                                                         "answer the question.")),))
@@ -114,10 +117,42 @@ class Intake:
         async with self.store.unit() as uow:
             return await uow.delete_draft(owner)
 
+    async def begin_addendum(self, owner: str, reference: str, language: str,
+                             update_id: int | None = None) -> Turn | None:
+        """Start a Nachtrag to one of the owner's open applications (or show the current draft).
+
+        None if ``reference`` is not an open application of this owner.
+        """
+        async with self.store.unit() as uow:
+            if not await self._claim(uow, update_id):
+                return await self._replay(uow, owner)
+            draft = await uow.load_draft(owner)
+            if draft is not None:  # an application or a Nachtrag is under way: finish it first
+                note = N_("You are in the middle of something. Please finish it first, or "
+                          "delete it with /delete.")
+                return self._turn(draft.progress, (t(note),))
+            if reference not in {s.reference for s in await self.open_applications(uow, owner)}:
+                return None
+            fresh = replace(engine.start(ADDENDUM, language), contact=owner, addendum_to=reference)
+            await uow.save_draft(uow.new_draft(owner, fresh))
+        return self._turn(fresh)
+
+    async def open_applications(self, uow: UnitOfWork, owner: str) -> list[Submission]:
+        """Sent applications a Nachtrag can still go to (not withdrawn)."""
+        return [s for s in await uow.submissions_of(owner) if s.status != "withdrawn"]
+
+    def interview_of(self, progress: Progress) -> Interview:
+        """The application's interview, or the Nachtrag's."""
+        return ADDENDUM if progress.addendum_to is not None else self.interview
+
     async def language_of(self, owner: str) -> str | None:
+        """The language of the draft, else of the latest application sent."""
         async with self.store.unit() as uow:
             draft = await uow.load_draft(owner)
-        return None if draft is None else draft.progress.language
+            if draft is not None:
+                return draft.progress.language
+            sent = await uow.submissions_of(owner)
+        return next((s.language for s in reversed(sent) if s.language), None)
 
     async def submitted(self, owner: str) -> list[Submission]:
         async with self.store.unit() as uow:
@@ -137,7 +172,8 @@ class Intake:
     async def _step(self, uow: UnitOfWork, draft: Draft, event: Input, role: Role) -> Turn:
         today = self.clock()
         role = author(dict(draft.progress.answers), role)
-        outcome = engine.handle(self.interview, draft.progress, event, today, role)
+        outcome = engine.handle(self.interview_of(draft.progress), draft.progress, event, today,
+                                role)
         if outcome.submit:
             return await self._submit(uow, draft, today)
         progress = outcome.progress
@@ -155,6 +191,8 @@ class Intake:
 
     async def _submit(self, uow: UnitOfWork, draft: Draft, today: dt.date) -> Turn:
         progress = draft.progress
+        if progress.addendum_to is not None:
+            return await self._submit_addendum(uow, draft, progress.addendum_to, today)
         document = application(self.interview, progress, today)
         if draft.owner in self.recorded:  # recorded in person (zur Niederschrift)
             document["recorded"] = self.recorded.pop(draft.owner)
@@ -163,6 +201,20 @@ class Intake:
         urgent = is_urgent(dict(progress.answers), today)
         reference = await uow.submit(draft, payload, files, urgent, repeat_key(progress))
         return Turn(progress.language, reference=reference)
+
+    async def _submit_addendum(self, uow: UnitOfWork, draft: Draft, reference: str,
+                               today: dt.date) -> Turn:
+        progress = draft.progress
+        document = {**application(ADDENDUM, progress, today), "addendum_to": reference}
+        payload = json.dumps(document, ensure_ascii=False).encode()
+        files = [a.id for a in attachments(progress)]
+        try:
+            number = await uow.add_addendum(draft, reference, payload, files)
+        except NotFound:  # withdrawn meanwhile: the draft stays, the person is told
+            note = N_("This application was withdrawn. Nothing can be added to it any more. "
+                      "You can delete this draft with /delete.")
+            return self._turn(progress, (t(note),))
+        return Turn(progress.language, reference=reference, addendum=number)
 
     async def _replay(self, uow: UnitOfWork, owner: str) -> Turn | None:
         """A re-delivered update: show the current screen again, change nothing.
@@ -176,5 +228,5 @@ class Intake:
         return update_id is None or await uow.claim_update(update_id)
 
     def _turn(self, progress: Progress, notes: tuple[Text, ...] = ()) -> Turn:
-        shown = screen(self.interview, progress, self.clock())
+        shown = screen(self.interview_of(progress), progress, self.clock())
         return Turn(progress.language, notes, shown)

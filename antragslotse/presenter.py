@@ -18,8 +18,11 @@ SUBMITTED = N_(
     "What happens next: the secretariat checks your application and contacts you. "
     "Then the board talks about your case and gives its advice to the foreigners' "
     "office. The board can only recommend; it cannot decide.\n\n"
-    "To add new facts or documents, or to withdraw the application, contact the "
-    "secretariat and give your reference number. Your draft was deleted from this bot.")
+    "To add new facts or documents later, send /add. To withdraw the application, contact "
+    "the secretariat and give your reference number. Your draft was deleted from this bot.")
+ADDENDUM_SENT = N_(
+    "Your addition was sent ✓\n\nIt belongs to your application {reference}. The "
+    "secretariat adds it to your application. Your draft was deleted from this bot.")
 
 
 class Presenter:
@@ -35,6 +38,8 @@ class Presenter:
     def turn_text(self, turn: Turn) -> str:
         """Notes, then the screen (or the confirmation of a sent application)."""
         lang = turn.language
+        if turn.reference is not None and turn.addendum is not None:
+            return self.render(Text(ADDENDUM_SENT, {"reference": Verbatim(turn.reference)}), lang)
         if turn.reference is not None:
             return self.submitted(turn.reference, lang)
         parts = [self.render(note, lang) for note in turn.notes]

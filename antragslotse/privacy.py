@@ -43,7 +43,8 @@ class Privacy:
             sent = await uow.submissions_of(owner)
         if draft is None:
             return MyData(None, [], sent)
-        sections = summary(self.intake.interview, draft.progress, self.intake.clock())
+        interview = self.intake.interview_of(draft.progress)
+        sections = summary(interview, draft.progress, self.intake.clock())
         return MyData(draft.progress.language, sections, sent)
 
     async def erase(self, owner: str) -> Erased | None:
@@ -62,7 +63,8 @@ class Privacy:
             draft = await uow.load_draft(owner)
             if draft is None:
                 return False
-            kept = engine.withdraw_health(self.intake.interview, draft.progress, role)
+            interview = self.intake.interview_of(draft.progress)
+            kept = engine.withdraw_health(interview, draft.progress, role)
             kept = self.intake.record_consent(kept, "health", False, role)
             saved = await uow.save_draft(replace(draft, progress=kept))
             dropped = {a.id for a in attachments(draft.progress)} - {

@@ -21,7 +21,7 @@ from antragslotse.presenter import Presenter
 from antragslotse.privacy import Privacy
 from antragslotse.retention import Schedule
 from antragslotse.settings import Settings
-from bot import answers, commands, rights, uploads
+from bot import addenda, answers, commands, rights, uploads
 from bot.commands import COMMANDS
 from bot.health import Health, add_routes, ops_app, serve
 from bot.metrics import Measure, Metrics
@@ -50,7 +50,8 @@ def dispatcher(intake: Intake, view: View, catalogs: Catalogs,
     dp = Dispatcher(intake=intake, privacy=Privacy(intake), view=view, catalogs=catalogs)
     for middleware in middlewares:
         dp.update.outer_middleware(middleware)
-    dp.include_routers(rights.router, commands.router, uploads.router, answers.router)
+    dp.include_routers(rights.router, addenda.router, commands.router, uploads.router,
+                      answers.router)
 
     # A passing fault (Telegram or the database briefly away) is not handled here: it goes
     # up, so the webhook answers 500 and Telegram sends the update again.

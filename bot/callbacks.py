@@ -23,3 +23,9 @@ class ConfirmDelete(CallbackData, prefix="d"):
 
 class Withdraw(CallbackData, prefix="w"):
     what: str  # "health", "all", "cancel"
+
+
+class AddTo(CallbackData, prefix="a"):
+    """Start a Nachtrag to one of the person's sent applications."""
+
+    reference: str

@@ -1,4 +1,5 @@
-"""Commands: /start, /review, /language, /help, /privacy, /delete."""
+"""Commands: /start, /review, /language, /help, /privacy (/add, /mydata, /withdraw and
+/delete have their own modules)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from bot.people import language, owner
 from bot.replies import after_tap, send
 from bot.views import Reply, View
 from dialogs.content.start import PRIVACY_DETAILS, PRIVACY_NOTICE
-from dialogs.types import N_, t
+from dialogs.types import N_, Verbatim, t
 from locales.catalogs import Catalogs
 
 router = Router(name="commands")
@@ -23,25 +24,35 @@ COMMANDS = {
     "review": N_("See and change your answers"),
     "language": N_("Change the language"),
     "help": N_("How this works, and where to get help"),
+    "add": N_("Add new facts or documents to a sent application"),
     "privacy": N_("Who reads your data, and how it is protected"),
     "mydata": N_("See everything that is stored about you"),
     "withdraw": N_("Take back your consent"),
     "delete": N_("Delete all your answers and files"),
 }
+SENT_BEFORE = N_("You have already sent the application {reference}. To add new facts or "
+                 "documents to it, send /add. To start a new application, choose a language.")
 HELP = N_(
     "I ask you the questions of the application, one at a time. Answer with the buttons, "
     "or write your answer. \"⬅ Back\" goes one step back; nothing is lost.\n\n"
     "/start continues where you stopped. /review shows all your answers. /language changes "
-    "the language. /privacy explains how your data is protected. /delete deletes everything.")
+    "the language. /add adds new facts or documents to an application you sent. /privacy "
+    "explains how your data is protected. /delete deletes everything.")
 
 
 @router.message(CommandStart())
 async def on_start(message: Message, bot: Bot, intake: Intake, view: View,
                    catalogs: Catalogs) -> None:
     assert message.from_user is not None
-    turn = await intake.show(owner(message.from_user))
+    who = owner(message.from_user)
+    turn = await intake.show(who)
     if turn is None:
-        lang = catalogs.match(message.from_user.language_code, intake.default_language)
+        sent = await intake.submitted(who)
+        known = next((s.language for s in reversed(sent) if s.language), None)
+        lang = known or catalogs.match(message.from_user.language_code, intake.default_language)
+        if sent:  # sent before: say how to add to it, then offer a new application
+            hint = t(SENT_BEFORE, reference=Verbatim(sent[-1].reference))
+            await send(bot, message.chat.id, Reply(view.text(hint, lang)))
         await send(bot, message.chat.id, view.picker(catalogs.languages, lang, lang))
         return
     welcome = t(N_("Welcome back! Here is where you stopped."))

@@ -98,6 +98,9 @@ class Deliveries:
         if notice.audience != APPLICANT:
             if self.secretariat_chat is None:
                 return None
+            if notice.event == "addendum":
+                number = int(notice.params.get("number") or 0)
+                return self.secretariat_chat, f"Nachtrag {number} zu {notice.reference}"
             flag = " (Eilfall)" if notice.params.get("urgent") else ""
             return self.secretariat_chat, f"Neuer Antrag {notice.reference}{flag}"
         found = await self.courier.address(notice.reference)

@@ -18,7 +18,7 @@ from dialogs.types import (
     Value,
 )
 
-SCHEMA = 2  # 2 added consents, contact and first_message; schema 1 is still read
+SCHEMA = 3  # 2 added consents, contact, first_message; 3 addendum_to; older ones are read
 
 
 class FormatError(ValueError):
@@ -82,6 +82,7 @@ def dumps(progress: Progress) -> bytes:
         "consents": [_consent(c) for c in progress.consents],
         "contact": progress.contact,
         "first_message": progress.first_message,
+        "addendum_to": progress.addendum_to,
     }
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
 
@@ -90,7 +91,7 @@ def loads(data: bytes) -> Progress:
     """Deserialize progress written by :func:`dumps` of this or an earlier schema."""
     try:
         doc = json.loads(data)
-        if not isinstance(doc, dict) or doc.get("schema") not in (1, SCHEMA):
+        if not isinstance(doc, dict) or doc.get("schema") not in (1, 2, SCHEMA):
             raise FormatError(f"unsupported schema {doc.get('schema')!r}")
         return Progress(
             cursor=str(doc["cursor"]),
@@ -102,6 +103,7 @@ def loads(data: bytes) -> Progress:
             consents=tuple(_from_consent(c) for c in doc.get("consents", [])),
             contact=doc.get("contact"),
             first_message=doc.get("first_message"),
+            addendum_to=doc.get("addendum_to"),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise FormatError("malformed progress") from exc

@@ -29,6 +29,7 @@ class Progress:
     consents: tuple[Consent, ...] = ()
     contact: str | None = None  # how to reach the person (e.g. "tg:<id>"): reminders, deletion
     first_message: int | None = None  # the chat's first message of this draft, for /delete
+    addendum_to: str | None = None  # a Nachtrag: the reference of the application it adds to
 
     def with_answer(self, path: str, value: Value, role: Role) -> Progress:
         return replace(

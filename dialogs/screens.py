@@ -50,6 +50,8 @@ def screen(interview: Interview, progress: Progress, today: dt.date) -> Screen:
 
 def heading(interview: Interview, index: int) -> Text:
     section = interview.sections[index]
+    if len(interview.sections) == 1:
+        return t(section.title)
     return t(N_("Section {n} of {total}: {title}"), n=index + 1,
              total=len(interview.sections), title=t(section.title))
 

@@ -7,11 +7,13 @@ tools start fast.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import mimetypes
 import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,8 @@ from storage.sealing import Envelope
 SUMMARY = "zusammenfassung.txt"
 FORM = "antrag.pdf"
 APPLICATION = "application.json"
+ADDENDUM_FORM = "nachtrag.pdf"
+ADDENDUM = "addendum.json"
 _PREFIX = "attachments/"
 _EXTENSIONS = {"image/jpeg": ".jpg", "audio/ogg": ".ogg", ".jfif": ".jpg"}
 
@@ -35,45 +39,71 @@ def list_queue(url: str) -> list[Submission]:
 
 
 def show(url: str, reference: str, key_file: Path, passphrase: str) -> dict[str, Any]:
-    """The decrypted application (parsed) and its attachments' ids, names and sizes."""
-    entry, parts = _open(url, reference, key_file, passphrase)
-    application = json.loads(parts[APPLICATION])
+    """The decrypted application (parsed), its attachments, and its Nachträge likewise."""
+    opened = _open(url, reference, key_file, passphrase)
+    entry = opened.entry
     return {
         "reference": entry.reference,
         "submitted_at": entry.submitted_at,
         "urgent": entry.urgent,
         "status": entry.status,
-        "application": application,
-        "attachments": [
-            {"id": aid, "name": name, "size": len(data)}
-            for aid, name, data in _attachments(application, parts)
-        ],
+        **_shown(opened.parts, APPLICATION),
+        "addenda": [{"number": number, "submitted_at": at, **_shown(parts, ADDENDUM)}
+                    for number, at, parts in opened.addenda],
     }
 
 
-def export(url: str, reference: str, out_dir: Path, key_file: Path, passphrase: str) -> list[Path]:
-    """Write application.json, the attachments, the German summary and the German PDF."""
-    from secretariat.document import render_summary  # late: only export renders
+def _shown(parts: dict[str, bytes], document: str) -> dict[str, Any]:
+    application = json.loads(parts[document])
+    return {"application": application, "attachments": [
+        {"id": aid, "name": name, "size": len(data)}
+        for aid, name, data in _attachments(application, parts)]}
 
+
+Progress = Callable[[int, int, str], None]  # files written, files in all, the latest name
+
+
+def export(url: str, reference: str, out_dir: Path, key_file: Path, passphrase: str,
+           progress: Progress | None = None) -> list[Path]:
+    """Write the application (JSON, attachments, German summary and PDF), then each Nachtrag
+    the same way into ``nachtrag-<n>/``; ``progress`` hears of every file written."""
     render_pdf = _pdf_renderer()
-    entry, parts = _open(url, reference, key_file, passphrase)
-    application = json.loads(parts[APPLICATION])
+    opened = _open(url, reference, key_file, passphrase)
     if out_dir.exists() and any(out_dir.iterdir()):
         raise FileExistsError(f"{out_dir} is not empty")
-    (out_dir / "attachments").mkdir(mode=0o700, parents=True, exist_ok=True)
+    arrived = [at for _, at, _ in opened.addenda]
+    jobs = [(out_dir, APPLICATION, FORM, opened.parts, opened.entry.submitted_at, {
+        "repeat_hint": _repeat_hint(url, reference), "addenda": arrived})]
+    jobs += [(out_dir / f"nachtrag-{number}", ADDENDUM, ADDENDUM_FORM, parts, at, {})
+             for number, at, parts in opened.addenda]
+    total = sum(3 + len(_attachment_ids(parts)) for *_, parts, _, _ in jobs)
+    written: list[Path] = []
+
+    def wrote(path: Path) -> None:
+        written.append(path)
+        if progress is not None:
+            progress(len(written), total, str(path.relative_to(out_dir)))
+
+    for folder, document, form, parts, received, extra in jobs:
+        _export_one(folder, reference, document, form, parts, received, render_pdf, wrote, extra)
+    return written
+
+
+def _export_one(folder: Path, reference: str, document: str, form: str,
+                parts: dict[str, bytes], received: dt.datetime, render_pdf: Callable[..., bytes],
+                wrote: Callable[[Path], None], extra: dict[str, Any]) -> None:
+    from secretariat.document import render_summary  # late: only export renders
+
+    application = json.loads(parts[document])
+    (folder / "attachments").mkdir(mode=0o700, parents=True, exist_ok=True)
     pretty = json.dumps(application, ensure_ascii=False, indent=2) + "\n"
-    written = [_write(out_dir / APPLICATION, pretty.encode())]
+    wrote(_write(folder / document, pretty.encode()))
     files = _attachments(application, parts)
     for _, name, data in files:
-        written.append(_write(out_dir / name, data))
-    summary = render_summary(application, reference)
-    written.append(_write(out_dir / SUMMARY, summary.encode()))
-    form = render_pdf(
-        application, reference, files,
-        received=entry.submitted_at, repeat_hint=_repeat_hint(url, reference),
-    )
-    written.append(_write(out_dir / FORM, form))
-    return written
+        wrote(_write(folder / name, data))
+    wrote(_write(folder / SUMMARY, render_summary(application, reference).encode()))
+    wrote(_write(folder / form, render_pdf(application, reference, files, received=received,
+                                           **extra)))
 
 
 def _repeat_hint(url: str, reference: str) -> str | None:
@@ -96,12 +126,21 @@ def _pdf_renderer() -> Callable[..., bytes]:
     return render_pdf
 
 
-def _open(
-    url: str, reference: str, key_file: Path, passphrase: str
-) -> tuple[Submission, dict[str, bytes]]:
+@dataclass(frozen=True)
+class Opened:
+    """A submission decrypted: its queue entry, its parts, and its Nachträge' parts."""
+
+    entry: Submission
+    parts: dict[str, bytes]
+    addenda: list[tuple[int, dt.datetime, dict[str, bytes]]]
+
+
+def _open(url: str, reference: str, key_file: Path, passphrase: str) -> Opened:
     private_key = keyfiles.read_private(key_file, passphrase)
-    entry, envelope = asyncio.run(_fetch(url, reference))
-    return entry, queue.open_submission(envelope, private_key)
+    entry, envelope, addenda = asyncio.run(_fetch(url, reference))
+    return Opened(entry, queue.open_submission(envelope, private_key), [
+        (a.number, a.submitted_at, queue.open_submission(a.envelope, private_key))
+        for a in addenda])
 
 
 @asynccontextmanager
@@ -122,9 +161,14 @@ async def _list(url: str) -> list[Submission]:
         return await queue.list_submissions(engine)
 
 
-async def _fetch(url: str, reference: str) -> tuple[Submission, Envelope]:
+async def _fetch(url: str, reference: str) -> tuple[Submission, Envelope, list[queue.Addendum]]:
     async with _engine(url) as engine:
-        return await queue.fetch_submission(engine, reference)
+        entry, envelope = await queue.fetch_submission(engine, reference)
+        return entry, envelope, await queue.fetch_addenda(engine, reference)
+
+
+def _attachment_ids(parts: dict[str, bytes]) -> list[str]:
+    return [name.removeprefix(_PREFIX) for name in parts if name.startswith(_PREFIX)]
 
 
 def _attachments(application: Any, parts: dict[str, bytes]) -> list[tuple[str, str, bytes]]:
@@ -132,7 +176,7 @@ def _attachments(application: Any, parts: dict[str, bytes]) -> list[tuple[str, s
     meta = _attachment_meta(application)
     order = list(meta)
     ids = sorted(
-        (name.removeprefix(_PREFIX) for name in parts if name.startswith(_PREFIX)),
+        _attachment_ids(parts),
         key=lambda aid: (order.index(aid) if aid in order else len(order), aid),
     )
     return [

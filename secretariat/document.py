@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from secretariat.german import TITLE, Answer, German, date, language_name, roles
+from secretariat.german import Answer, German, date, language_name, roles, title
 
 
 def render_summary(application: dict[str, Any], reference: str = "") -> str:
     """A plain-text German rendering of the whole application, in form order."""
     de = German()
     language = str(application.get("language", ""))
+    heading = title(application)
     lines = [
-        TITLE,
-        "=" * len(TITLE),
+        heading,
+        "=" * len(heading),
         f"Aktenzeichen: {reference or '(noch keines)'}",
         f"Ausgefüllt am: {date(application.get('completed'))}",
         f"Sprache der Angaben: {language_name(language)} ({language})",
@@ -28,10 +29,11 @@ def render_summary(application: dict[str, Any], reference: str = "") -> str:
         if not entries:
             lines.append("(keine Angaben)")
         lines += [_line(de.answer(entry)) for entry in entries]
-    lines += ["", "Tabellarischer Lebenslauf", "-" * 40]
-    for row in application.get("cv", []):
-        when, what, detail = de.cv_row(row)
-        lines.append(f"{when:<12} {what}{': ' + detail if detail else ''}")
+    if not application.get("addendum_to"):  # a Nachtrag has no CV of its own
+        lines += ["", "Tabellarischer Lebenslauf", "-" * 40]
+        for row in application.get("cv", []):
+            when, what, detail = de.cv_row(row)
+            lines.append(f"{when:<12} {what}{': ' + detail if detail else ''}")
     lines += ["", "Anlagen", "-" * 40]
     for n, meta in enumerate(application.get("attachments", []), start=1):
         lines.append(f"{n}. {meta['kind']} ({meta['mime']}, {meta['size']} Bytes) – {meta['id']}")

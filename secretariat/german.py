@@ -20,6 +20,12 @@ from locales.catalogs import Catalogs, catalog_path, compile_catalog
 
 GERMAN = "de"
 TITLE = "Antrag an das Aufenthaltsrechtliche Beratungsgremium"
+ADDENDUM_TITLE = "Nachtrag zum Antrag an das Aufenthaltsrechtliche Beratungsgremium"
+
+
+def title(application: dict[str, Any]) -> str:
+    """The document's heading: an application, or a Nachtrag to one."""
+    return ADDENDUM_TITLE if application.get("addendum_to") else TITLE
 SPECIAL = {
     Special.UNKNOWN: "weiß nicht",
     Special.SKIPPED: "übersprungen",

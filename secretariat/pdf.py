@@ -14,7 +14,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from secretariat.enclosures import Enclosure, enclosures, merge
-from secretariat.german import KINDS, TITLE, Answer, German, date, is_rtl, language_name, roles
+from secretariat.german import (
+    KINDS,
+    Answer,
+    German,
+    date,
+    is_rtl,
+    language_name,
+    roles,
+    title,
+)
 from secretariat.sheet import GREY, Sheet
 from secretariat.sheet import is_rtl as starts_rtl
 
@@ -32,21 +41,29 @@ def render_pdf(
     *,
     received: dt.datetime | None = None,
     repeat_hint: str | None = None,
+    addenda: Sequence[dt.datetime] = (),
 ) -> bytes:
-    """The PDF; ``files`` are the exported attachments (id, file name, content) in order."""
+    """The PDF; ``files`` are the exported attachments (id, file name, content) in order.
+
+    ``application`` may be a Nachtrag (it names the reference it adds to); ``addenda`` are
+    the arrival times of an application's Nachträge, listed on its cover.
+    """
     de = German()
     attached = enclosures(application, files, de)
     sheet = Sheet(reference)
-    sheet.set_title(f"{TITLE} {reference}".strip())
+    sheet.set_title(f"{title(application)} {reference}".strip())
     sheet.set_creator("Antragslotse")
     sheet.add_page()
-    sheet.start_section("Antrag")
+    sheet.start_section("Nachtrag" if application.get("addendum_to") else "Antrag")
     _cover(sheet, de, application, reference, received, repeat_hint, attached)
+    if addenda:
+        _addenda(sheet, addenda)
     by_id = {e.id: e for e in attached}
     for number, section in enumerate(application.get("sections", []), start=1):
         sheet.heading(f"{number}. {de.gettext(section['title'])}")
         _answers(sheet, [de.answer(e) for e in section.get("entries", [])], by_id)
-    _curriculum(sheet, de, application.get("cv", []))
+    if not application.get("addendum_to"):
+        _curriculum(sheet, de, application.get("cv", []))
     _attachment_list(sheet, attached)
     for enclosure in attached:
         if enclosure.photo is not None:
@@ -63,7 +80,7 @@ def _cover(
     repeat_hint: str | None,
     attached: list[Enclosure],
 ) -> None:
-    sheet.paragraph(TITLE, size=16, style="B")
+    sheet.paragraph(title(application), size=16, style="B")
     sheet.ln(3)
     if application.get("urgent"):
         sheet.banner("EILFALL: Abschiebungstermin bekannt oder nahe. Bitte vorrangig prüfen.",
@@ -90,6 +107,17 @@ def _cover(
     with sheet.rows((LABEL, VALUE)) as table:
         for label, value in facts:
             sheet.add_row(table, (label, value), label=True)
+
+
+def _addenda(sheet: Sheet, arrived: Sequence[dt.datetime]) -> None:
+    """The Nachträge that came after the application: each is exported beside it."""
+    sheet.heading("Nachträge")
+    with sheet.rows((LABEL, VALUE)) as table:
+        for number, at in enumerate(arrived, start=1):
+            local = at.astimezone() if at.tzinfo is not None else at
+            sheet.add_row(table, (f"Nachtrag {number}", f"eingegangen am "
+                                  f"{local.strftime('%d.%m.%Y, %H:%M Uhr')} – siehe "
+                                  f"nachtrag-{number}/"), label=True)
 
 
 def _recorded(recorded: object) -> list[tuple[str, str]]:

@@ -12,7 +12,7 @@ GERMAN = {"new": "neu", "received": "eingegangen", "info_requested": "Nachfrage 
           "agenda": "auf der Tagesordnung", "recommended": "Empfehlung gegeben",
           "withdrawn": "zurückgezogen"}
 RED, BOLD, RESET = "\033[31m", "\033[1m", "\033[0m"
-HEADERS = ("Aktenzeichen", "Eingang", "Eilfall", "Status", "Hinweis")
+HEADERS = ("Aktenzeichen", "Eingang", "Eilfall", "Status", "Nachträge", "Hinweis")
 
 
 def colours_wanted() -> bool:
@@ -30,6 +30,7 @@ def queue_table(entries: Sequence[Submission], colour: bool = False) -> str:
             e.submitted_at.strftime("%d.%m.%Y %H:%M"),
             "EILT" if e.urgent else "",
             GERMAN.get(e.status, e.status),
+            str(e.addenda) if e.addenda else "",
             f"mögliche Wiederholung von {', '.join(e.repeat_of)}" if e.repeat_of else "",
         )
         for e in entries

@@ -1,14 +1,22 @@
-"""The hand-off side of the SQL store: reference numbers and the sealed submission rows."""
+"""The hand-off side of the SQL store: reference numbers, sealed submissions and addenda."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Insert
+from sqlalchemy import Insert, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.models import reference_counters, submission_keys, submission_parts, submissions
+from storage.models import (
+    addenda,
+    addendum_keys,
+    addendum_parts,
+    reference_counters,
+    submission_keys,
+    submission_parts,
+    submissions,
+)
 from storage.sealing import Envelope
 
 _counter = reference_counters.c
@@ -64,3 +72,27 @@ async def record(
     wraps = envelope.wraps.items()
     keys = [{"reference": ref, "fingerprint": f, "wrapped": w} for f, w in wraps]
     await conn.execute(submission_keys.insert(), keys)
+
+
+def addendum_reference(reference: str, number: int) -> str:
+    """What an addendum's envelope is sealed to: ``LEV-2026-0042/2``."""
+    return f"{reference}/{number}"
+
+
+async def next_addendum(conn: AsyncConnection, reference: str) -> int:
+    """The next addendum number of ``reference`` (the caller holds the submission's row lock)."""
+    last = select(func.max(addenda.c.number)).where(addenda.c.reference == reference)
+    return int((await conn.execute(last)).scalar() or 0) + 1
+
+
+async def record_addendum(
+    conn: AsyncConnection, reference: str, number: int, envelope: Envelope, submitted_at: datetime
+) -> None:
+    """Insert the addendum, its sealed parts and one key wrap per recipient."""
+    at = {"reference": reference, "number": number}
+    await conn.execute(addenda.insert(), [
+        {**at, "submitted_at": submitted_at, "recipients": " ".join(envelope.wraps)}])
+    await conn.execute(addendum_parts.insert(), [
+        {**at, "name": n, "ciphertext": c} for n, c in envelope.parts.items()])
+    await conn.execute(addendum_keys.insert(), [
+        {**at, "fingerprint": f, "wrapped": w} for f, w in envelope.wraps.items()])

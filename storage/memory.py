@@ -27,6 +27,7 @@ class Handed:
     owner: str
     parts: dict[str, bytes]
     repeat_key: str | None = None
+    addenda: tuple[dict[str, bytes], ...] = ()  # the parts of each Nachtrag, in order
 
 
 @dataclass
@@ -144,22 +145,43 @@ class MemoryUnit:
         repeat_key: str | None = None,
     ) -> str:
         """Queue the application and files, erase the draft; returns the reference."""
-        stored = self.state.drafts.get(draft.owner)
-        if stored is None or stored[:2] != (draft.id, draft.version):
-            raise Conflict(f"draft {draft.id} was submitted, deleted or changed")
-        parts = {"application.json": application}
-        for attachment_id in attachment_ids:
-            parts[f"attachments/{attachment_id}"] = await self.read_attachment(draft, attachment_id)
+        parts = await self._take(draft, "application.json", application, attachment_ids)
         now = self._store.clock()
         number = self.state.counters.get(now.year, 0) + 1
         self.state.counters[now.year] = number
         reference = f"{self._store.reference_prefix}-{now.year}-{number:04d}"
         earlier = tuple(ref for ref, h in self.state.submissions.items()
                         if repeat_key is not None and h.repeat_key == repeat_key)
-        entry = Submission(reference, now, urgent, "new", earlier)
+        entry = Submission(reference, now, urgent, "new", earlier,
+                           language=draft.progress.language)
         self.state.submissions[reference] = Handed(entry, draft.owner, parts, repeat_key)
         await self.delete_draft(draft.owner)
         return reference
+
+    async def add_addendum(
+        self, draft: Draft, reference: str, addendum: bytes, attachment_ids: Sequence[str],
+    ) -> int:
+        """Keep a Nachtrag with the owner's application, erase the draft; returns its number."""
+        handed = self.state.submissions.get(reference)
+        if handed is None or handed.owner != draft.owner or handed.entry.status == "withdrawn":
+            raise NotFound(f"no open application {reference} of this person")
+        parts = await self._take(draft, "addendum.json", addendum, attachment_ids)
+        number = len(handed.addenda) + 1
+        entry = replace(handed.entry, addenda=number)
+        self.state.submissions[reference] = replace(
+            handed, entry=entry, addenda=(*handed.addenda, parts))
+        await self.delete_draft(draft.owner)
+        return number
+
+    async def _take(self, draft: Draft, name: str, document: bytes,
+                    attachment_ids: Sequence[str]) -> dict[str, bytes]:
+        stored = self.state.drafts.get(draft.owner)
+        if stored is None or stored[:2] != (draft.id, draft.version):
+            raise Conflict(f"draft {draft.id} was submitted, deleted or changed")
+        parts = {name: document}
+        for attachment_id in attachment_ids:
+            parts[f"attachments/{attachment_id}"] = await self.read_attachment(draft, attachment_id)
+        return parts
 
     async def submissions_of(self, owner: str) -> list[Submission]:
         """The owner's submissions as the queue lists them, oldest first."""

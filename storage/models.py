@@ -12,6 +12,7 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -167,4 +168,40 @@ outbox = Table(
     Column("sent_at", UtcDateTime, nullable=True),
     Column("gave_up_at", UtcDateTime, nullable=True),
     Index("ix_outbox_due_at", "due_at"),
+)
+
+addenda = Table(
+    "addenda",
+    metadata,
+    Column(
+        "reference",
+        String(32),
+        ForeignKey("submissions.reference", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("number", Integer, primary_key=True, autoincrement=False),  # 1, 2, … per reference
+    Column("submitted_at", UtcDateTime, nullable=False),
+    Column("recipients", Text, nullable=False),  # space-separated key fingerprints
+)
+
+addendum_parts = Table(
+    "addendum_parts",
+    metadata,
+    Column("reference", String(32), primary_key=True),
+    Column("number", Integer, primary_key=True, autoincrement=False),
+    Column("name", String(200), primary_key=True),
+    Column("ciphertext", LargeBinary, nullable=False),
+    ForeignKeyConstraint(["reference", "number"], ["addenda.reference", "addenda.number"],
+                         ondelete="CASCADE"),
+)
+
+addendum_keys = Table(
+    "addendum_keys",
+    metadata,
+    Column("reference", String(32), primary_key=True),
+    Column("number", Integer, primary_key=True, autoincrement=False),
+    Column("fingerprint", String(64), primary_key=True),
+    Column("wrapped", LargeBinary, nullable=False),
+    ForeignKeyConstraint(["reference", "number"], ["addenda.reference", "addenda.number"],
+                         ondelete="CASCADE"),
 )

@@ -50,6 +50,15 @@ def seal_contact(keyring: Keyring, reference: str, contact: str, language: str) 
                           crypto.place("submissions", reference, "contact"))
 
 
+def open_contact(keyring: Keyring, reference: str, sealed: bytes,
+                 key_id: str) -> tuple[str, str]:
+    """(contact, language) as :func:`seal_contact` stored them."""
+    plain = crypto.decrypt(keyring.kek(key_id), sealed,
+                           crypto.place("submissions", reference, "contact"))
+    found = json.loads(plain)
+    return str(found["contact"]), str(found["language"])
+
+
 class Courier:
     """The bot's side: due notices, claims, outcomes, and the applicant's address."""
 
@@ -90,10 +99,7 @@ class Courier:
             row = (await conn.execute(query)).first()
         if row is None or row.contact is None:
             return None
-        plain = crypto.decrypt(self.keyring.kek(row.contact_key_id), row.contact,
-                               crypto.place("submissions", reference, "contact"))
-        found = json.loads(plain)
-        return str(found["contact"]), str(found["language"])
+        return open_contact(self.keyring, reference, row.contact, row.contact_key_id)
 
     async def _set(self, notice_id: int, guard: Any, **values: Any) -> bool:
         async with self.engine.begin() as conn:

@@ -42,6 +42,8 @@ class Submission:
     urgent: bool
     status: str
     repeat_of: tuple[str, ...] = ()  # earlier references with the same name and birth date
+    addenda: int = 0  # Nachträge sent later for this reference
+    language: str | None = None  # the applicant's language (only for the applicant's own view)
 
 
 class UnitOfWork(Protocol):
@@ -80,6 +82,14 @@ class UnitOfWork(Protocol):
         ``repeat_key`` (normalised name and birth date) is stored only as a keyed hash, so
         the queue can hint at an earlier application of the same person without plain text.
         Returns the reference (e.g. ``LEV-2026-0042``).
+        """
+
+    async def add_addendum(
+        self, draft: Draft, reference: str, addendum: bytes, attachment_ids: Sequence[str],
+    ) -> int:
+        """Seal a Nachtrag and its files to the owner's application ``reference``, queue the
+        secretariat's notice and shred the draft. Returns the addendum's number (1, 2, …);
+        NotFound if ``reference`` is not one of the draft owner's applications.
         """
 
     async def submissions_of(self, owner: str) -> list[Submission]:

@@ -2,22 +2,42 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage import sealing
-from storage.models import submission_keys, submission_parts, submissions
+from storage import handoff, sealing
+from storage.models import (
+    addenda,
+    addendum_keys,
+    addendum_parts,
+    submission_keys,
+    submission_parts,
+    submissions,
+)
 from storage.ports import NotFound, Submission
 from storage.sealing import Envelope, PrivateKey
 
 _s = submissions.c
+_a = addenda.c
+
+
+@dataclass(frozen=True)
+class Addendum:
+    """A sealed Nachtrag of an application."""
+
+    number: int
+    submitted_at: datetime
+    envelope: Envelope
 
 
 async def list_submissions(engine: AsyncEngine) -> list[Submission]:
     """The queue: urgent first, then oldest first."""
-    query = select(_s.reference, _s.submitted_at, _s.urgent, _s.status, _s.repeat_hash).order_by(
+    count = select(func.count()).where(_a.reference == _s.reference).scalar_subquery()
+    query = select(_s.reference, _s.submitted_at, _s.urgent, _s.status, _s.repeat_hash,
+                   count.label("addenda")).order_by(
         _s.urgent.desc(), _s.submitted_at, _s.year, _s.sequence
     )
     async with engine.connect() as conn:
@@ -28,7 +48,7 @@ async def list_submissions(engine: AsyncEngine) -> list[Submission]:
             earlier.setdefault(r.repeat_hash, []).append((r.submitted_at, r.reference))
     return [Submission(r.reference, r.submitted_at, r.urgent, r.status, tuple(
         ref for at, ref in sorted(earlier.get(r.repeat_hash or b"", []))
-        if ref != r.reference and at <= r.submitted_at)) for r in rows]
+        if ref != r.reference and at <= r.submitted_at), r.addenda) for r in rows]
 
 
 async def fetch_submission(engine: AsyncEngine, reference: str) -> tuple[Submission, Envelope]:
@@ -49,6 +69,24 @@ async def fetch_submission(engine: AsyncEngine, reference: str) -> tuple[Submiss
         )
         envelope = Envelope(reference, {n: c for n, c in parts}, {f: w for f, w in wraps})
     return Submission(row.reference, row.submitted_at, row.urgent, row.status), envelope
+
+
+async def fetch_addenda(engine: AsyncEngine, reference: str) -> list[Addendum]:
+    """The application's addenda, sealed, in order (none for an unknown reference)."""
+    async with engine.connect() as conn:
+        heads = (await conn.execute(select(_a.number, _a.submitted_at).where(
+            _a.reference == reference).order_by(_a.number))).all()
+        parts = (await conn.execute(select(
+            addendum_parts.c.number, addendum_parts.c.name, addendum_parts.c.ciphertext).where(
+            addendum_parts.c.reference == reference))).all()
+        wraps = (await conn.execute(select(
+            addendum_keys.c.number, addendum_keys.c.fingerprint, addendum_keys.c.wrapped).where(
+            addendum_keys.c.reference == reference))).all()
+    return [Addendum(number, at, Envelope(
+        handoff.addendum_reference(reference, number),
+        {name: data for n, name, data in parts if n == number},
+        {fingerprint: data for n, fingerprint, data in wraps if n == number}))
+        for number, at in heads]
 
 
 def open_submission(sealed: Envelope, private_key: PrivateKey) -> dict[str, bytes]:

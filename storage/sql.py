@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from dialogs import codec
 from dialogs.progress import Progress
-from storage import crypto, handoff, outbox, sealing
+from storage import crypto, handoff, outbox, sealing, status
 from storage.keys import Keyring
 from storage.models import (
     attachments,
@@ -105,7 +105,7 @@ _attachment = select(attachments.c.content).where(
 )
 _mine = (
     select(submissions.c.reference, submissions.c.submitted_at, submissions.c.urgent,
-           submissions.c.status)
+           submissions.c.status, submissions.c.contact, submissions.c.contact_key_id)
     .where(submissions.c.owner_hash == bindparam("owner_hash"))
     .order_by(submissions.c.year, submissions.c.sequence)
 )
@@ -212,16 +212,7 @@ class SqlUnit:
         repeat_key: str | None = None,
     ) -> str:
         """Seal the application and files for the secretariat, queue it, shred the draft."""
-        # Bump the version first: it locks the row, so a concurrent second submit waits
-        # and then finds the version moved on (Conflict) instead of a half-gone draft.
-        params = {"draft_id": draft.id, "expected": draft.version}
-        bumped = update(drafts).where(_guard).values(version=_d.version + 1)
-        if (await self._conn.execute(bumped, params)).rowcount != 1:
-            raise Conflict(f"draft {draft.id} was submitted, deleted or changed")
-        parts = {"application.json": application}
-        for attachment_id in attachment_ids:
-            data = await self.read_attachment(draft, attachment_id)
-            parts[f"attachments/{attachment_id}"] = data
+        parts = await self._take(draft, "application.json", application, attachment_ids)
         store = self._store
         reference = await handoff.next_reference(
             self._conn, store.reference_prefix, store.clock().year
@@ -240,6 +231,43 @@ class SqlUnit:
         self._keys.pop(draft.id, None)
         return reference
 
+    async def add_addendum(
+        self, draft: Draft, reference: str, addendum: bytes, attachment_ids: Sequence[str],
+    ) -> int:
+        """Seal a Nachtrag to the owner's application, queue the notice, shred the draft."""
+        mine = select(submissions.c.owner_hash, submissions.c.status).where(
+            submissions.c.reference == reference).with_for_update()
+        row = (await self._conn.execute(mine)).first()
+        if row is None or row.owner_hash != self._keyring.owner_hash(draft.owner) \
+                or row.status == status.WITHDRAWN:
+            raise NotFound(f"no open application {reference} of this person")
+        parts = await self._take(draft, "addendum.json", addendum, attachment_ids)
+        number = await handoff.next_addendum(self._conn, reference)
+        sealed_to = handoff.addendum_reference(reference, number)
+        envelope = sealing.seal(sealed_to, parts, self._store.recipients)
+        now = self._store.clock()
+        await handoff.record_addendum(self._conn, reference, number, envelope, now)
+        await outbox.enqueue(self._conn, outbox.SECRETARIAT, "addendum", reference,
+                             {"number": number}, now)
+        await self._conn.execute(delete(drafts).where(_d.id == draft.id))
+        self._keys.pop(draft.id, None)
+        return number
+
+    async def _take(self, draft: Draft, name: str, document: bytes,
+                    attachment_ids: Sequence[str]) -> dict[str, bytes]:
+        """The parts to seal: the document and the draft's files, read in this transaction."""
+        # Bump the version first: it locks the row, so a concurrent second submit waits
+        # and then finds the version moved on (Conflict) instead of a half-gone draft.
+        params = {"draft_id": draft.id, "expected": draft.version}
+        bumped = update(drafts).where(_guard).values(version=_d.version + 1)
+        if (await self._conn.execute(bumped, params)).rowcount != 1:
+            raise Conflict(f"draft {draft.id} was submitted, deleted or changed")
+        parts = {name: document}
+        for attachment_id in attachment_ids:
+            data = await self.read_attachment(draft, attachment_id)
+            parts[f"attachments/{attachment_id}"] = data
+        return parts
+
     async def _announce(self, reference: str, draft: Draft, urgent: bool) -> None:
         """Keep where to reach the person (encrypted) and queue the secretariat's notice."""
         now, progress = self._store.clock(), draft.progress
@@ -255,7 +283,15 @@ class SqlUnit:
     async def submissions_of(self, owner: str) -> list[Submission]:
         """The owner's submissions as the queue lists them, oldest first."""
         rows = await self._conn.execute(_mine, {"owner_hash": self._keyring.owner_hash(owner)})
-        return [Submission(r.reference, r.submitted_at, r.urgent, r.status) for r in rows]
+        return [Submission(r.reference, r.submitted_at, r.urgent, r.status,
+                           language=self._language(r.reference, r.contact, r.contact_key_id))
+                for r in rows]
+
+    def _language(self, reference: str, sealed: bytes | None, key_id: str | None) -> str | None:
+        if sealed is None or key_id is None:
+            return None
+        self._know(key_id)
+        return outbox.open_contact(self._keyring, reference, sealed, key_id)[1]
 
     async def _data_key(self, draft_id: str, missing: type[Exception]) -> tuple[str, bytes]:
         cached = self._keys.get(draft_id)
@@ -267,10 +303,13 @@ class SqlUnit:
         self._unwrap(draft_id, row.key_id, row.wrapped_key)
         return self._keys[draft_id]
 
-    def _unwrap(self, draft_id: str, key_id: str, wrapped: bytes) -> bytes:
+    def _know(self, key_id: str) -> None:
         if key_id not in self._keyring.keks and self._store.refresh_keys is not None:
             self._store.refresh_keys()  # rotated while running: take the new key file
             self._keyring = self._store.keyring
+
+    def _unwrap(self, draft_id: str, key_id: str, wrapped: bytes) -> bytes:
+        self._know(key_id)
         data_key = crypto.unwrap_key(self._keyring.kek(key_id), key_id, draft_id, wrapped)
         self._keys[draft_id] = (key_id, data_key)
         return data_key

@@ -145,3 +145,33 @@ async def test_withdrawing_health_consent_removes_health_answers_and_files() -> 
     assert data.language == "en" and data.sections and data.submissions == []
     erased = await privacy.erase(OWNER)
     assert erased is not None and erased.answers == 2 and await privacy.erase(OWNER) is None
+
+
+async def test_a_nachtrag_goes_to_the_application_it_adds_to() -> None:
+    service, store = intake()
+    await complete(service, store)
+    sent = await service.apply(OWNER, Press(REVIEW, Action.SUBMIT), Role.APPLICANT, 10)
+    assert sent is not None and sent.reference is not None
+    assert await service.language_of(OWNER) == "ar"  # remembered from the application
+    assert await service.begin_addendum("tg:99", sent.reference, "ar", 11) is None  # not theirs
+    turn = await service.begin_addendum(OWNER, sent.reference, "ar", 12)
+    assert turn is not None and turn.screen is not None and turn.screen.path == "addendum_intro"
+    steps = [Press("addendum_intro", Action.NEXT), Say("Ein neuer Arbeitsvertrag"),
+             Press("addendum_facts", Action.DONE), Press("addendum_documents", Action.SKIP),
+             Press("addendum_true", Action.PICK, "yes")]
+    for n, event in enumerate(steps, start=13):
+        turn = await service.apply(OWNER, event, Role.APPLICANT, n)
+    assert turn is not None and turn.screen is not None and turn.screen.path == REVIEW
+    again = await service.begin_addendum(OWNER, sent.reference, "ar", 20)  # one at a time
+    assert again is not None and again.notes and again.screen is not None
+    done = await service.apply(OWNER, Press(REVIEW, Action.SUBMIT), Role.APPLICANT, 21)
+    assert done is not None and (done.reference, done.addendum) == (sent.reference, 1)
+    assert await service.show(OWNER) is None  # the Nachtrag's draft is shredded too
+    handed = store.submitted()[0]
+    assert handed.entry.addenda == 1
+    addendum = json.loads(handed.addenda[0]["addendum.json"])
+    assert addendum["addendum_to"] == sent.reference
+    entries = addendum["sections"][0]["entries"]
+    assert [e["path"] for e in entries] == ["addendum_facts", "addendum_documents",
+                                           "addendum_true"]
+    assert "Ein neuer Arbeitsvertrag" in json.dumps(entries, ensure_ascii=False)

@@ -56,9 +56,18 @@ def test_the_format_is_pinned() -> None:
     progress = Progress("arrival", {"arrival": PartialDate(2016, 3), "lives_lev": "yes"},
                         ("welcome",), None, "de", {"arrival": Role.APPLICANT})
     assert codec.dumps(progress) == (
-        b'{"schema":2,"cursor":"arrival","answers":{"arrival":{"date":"2016-03"},'
+        b'{"schema":3,"cursor":"arrival","answers":{"arrival":{"date":"2016-03"},'
         b'"lives_lev":"yes"},"history":["welcome"],"return_to":null,"language":"de",'
-        b'"authors":{"arrival":"applicant"},"consents":[],"contact":null,"first_message":null}')
+        b'"authors":{"arrival":"applicant"},"consents":[],"contact":null,"first_message":null,'
+        b'"addendum_to":null}')
+
+
+def test_schema_two_is_still_read() -> None:
+    old = (b'{"schema":2,"cursor":"arrival","answers":{"lives_lev":"yes"},"history":[],'
+           b'"return_to":null,"language":"ar","authors":{},"consents":[],"contact":"tg:5",'
+           b'"first_message":7}')
+    progress = codec.loads(old)
+    assert (progress.contact, progress.first_message, progress.addendum_to) == ("tg:5", 7, None)
 
 
 def test_schema_one_is_still_read() -> None:

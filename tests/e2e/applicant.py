@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from dialogs import flow
 from dialogs.content import INTERVIEW
+from dialogs.content.addendum import ADDENDUM
 from dialogs.model import Kind
 from tests.telegram.store import BotMessage
 from tests.telegram.users import Sent, User
@@ -18,6 +19,7 @@ JPEG = base64.b64decode(
     "PxA=")
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]"
        b"/Count 0>>endobj\n% PDF-MARKER-5531\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+LETTER = PDF.replace(b"PDF-MARKER-5531", b"LETTER-MARKER-8080")  # for the Nachtrag
 VOICE = b"OggS\x00\x02" + b"\x00" * 22 + b"OpusHead\x01\x01" + b"\x00" * 40
 
 TEXTS = {
@@ -43,6 +45,7 @@ STORIES = {
     "story_week": "Montags-Marker: ich arbeite in der Bäckerei und bringe Ali zur Schule.",
     "story_leaving": "Verlust-Marker: wir hätten dort kein Zuhause mehr.",
     "story_children": "Kinder-Marker: Ali spricht nur Deutsch.",
+    "addendum_facts": "Nachtrag-Marker: Ali hat einen Ausbildungsplatz.",
 }
 DATES = {"persons.0.birth_date": "14.03.1990", "persons.1.birth_date": "02.09.2017",
          "child.0.birth_date": "02.09.2017", "arrival": "03/2016", "lev_since": "05/2017",
@@ -54,7 +57,7 @@ CHOICES = {"role": "self", "lives_lev": "yes", "heard_before": "no", "petition":
            "asylum": "rejected", "court_case": "no", "paper": "duldung", "passport": "yes",
            "health_consent": "skip", "german": "b1", "german_certificate": "yes",
            "working": "part", "offer": "yes", "living_costs": "mixed", "stay": "correct",
-           "declare_true": "yes", "declare_share": "yes"}
+           "declare_true": "yes", "declare_share": "yes", "addendum_true": "yes"}
 MULTI = {"threat": ["duldung"], "pending": ["none"], "education": ["course"],
          "benefits": ["kindergeld"]}
 NUMBERS = {"hours": "25", "income": "1.150 €"}
@@ -99,7 +102,7 @@ class Applicant:
         """Answer the screen shown in ``message``; return the next screen."""
         path = path_of(message)
         assert path is not None and not path.startswith("@"), message
-        step = flow.locate(INTERVIEW, path)
+        step = flow.locate(INTERVIEW, path) or flow.locate(ADDENDUM, path)
         assert step is not None, path
         kind = step.question.kind
         if kind is Kind.INFO:
@@ -143,6 +146,8 @@ class Applicant:
             self.user.send_photo(JPEG, width=1, height=1)
         elif path == "doc_paper":
             self.user.send_document(PDF, "duldung.pdf", "application/pdf")
+        elif path == "addendum_documents":
+            self.user.send_document(LETTER, "ausbildung.pdf", "application/pdf")
         elif path == "doc_support":
             self.user.click(message, button(message, "missing"))
             return await self.screen()
@@ -155,5 +160,5 @@ class Applicant:
 
 
 def step_optional(path: str) -> bool:
-    step = flow.locate(INTERVIEW, path)
+    step = flow.locate(INTERVIEW, path) or flow.locate(ADDENDUM, path)
     return step is not None and step.question.optional

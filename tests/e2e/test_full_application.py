@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.e2e.applicant import JPEG, PDF, VOICE, Applicant, button, path_of
+from tests.e2e.applicant import JPEG, LETTER, PDF, VOICE, Applicant, button, path_of
 from tests.e2e.conftest import database_bytes
 from tests.telegram.process import BotProcess
 from tests.telegram.server import BotAPIServer
@@ -132,6 +132,19 @@ async def test_a_whole_application_survives_a_crash_and_reaches_the_secretariat(
         done = await me.screen()
         reference = re.search(r"LEV-\d{4}-\d{4}", done.text)
         assert reference is not None and not done.protect_content
+
+        # A Nachtrag: new facts and a letter, sealed to the same reference.
+        user.send_command("/add")
+        screen = await me.screen()
+        assert path_of(screen) == "addendum_intro"
+        while not (path_of(screen) or "").startswith("@"):
+            screen = await me.answer(screen)
+        user.click(screen, button(screen, "submit"))
+        added = await me.screen()
+        assert reference.group() in added.text and path_of(added) is None
+        user.send_command("/start")  # after sending: how to add more, and a new application
+        hint = await user.next_message()
+        assert reference.group() in hint.text and "/add" in hint.text
         await bot.terminate()
         await assert_nothing_readable(me.typed, data, logs, database_url)
 
@@ -143,7 +156,7 @@ async def test_a_whole_application_survives_a_crash_and_reaches_the_secretariat(
                 database_url=database_url)
     application = json.loads((out / "application.json").read_text(encoding="utf-8"))
     text = json.dumps(application, ensure_ascii=False)
-    markers = [typed for typed in me.typed if "Marker" in typed]
+    markers = [typed for typed in me.typed if "Marker" in typed and "Nachtrag" not in typed]
     assert len(markers) > 15 and all(m in text for m in markers)
     assert '"+4917655512345"' in text  # the phone number, normalized
     assert application["language"] == LANGUAGE
@@ -152,6 +165,12 @@ async def test_a_whole_application_survives_a_crash_and_reaches_the_secretariat(
     summary = next(out.glob("*.txt")).read_text(encoding="utf-8")
     assert "Beratungsgremium" in summary and "Zuhra-Marker-Familienname" in summary
     assert "04/2015" in summary
+    addendum = (out / "nachtrag-1" / "addendum.json").read_text(encoding="utf-8")
+    assert json.loads(addendum)["addendum_to"] == reference.group()
+    assert "Nachtrag-Marker" in addendum and "Zuhra-Marker" not in addendum
+    assert [f.read_bytes() for f in (out / "nachtrag-1" / "attachments").iterdir()] == [LETTER]
+    assert (out / "nachtrag-1" / "nachtrag.pdf").read_bytes().startswith(b"%PDF")
+    assert "Nachträge" in queue
 
 
 def await_first(user: object) -> object:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from tests.e2e.applicant import STORIES, Applicant, button, path_of
@@ -52,7 +53,9 @@ async def test_arabic_then_tigrinya_reaches_the_secretariat_verbatim(tmp_path: P
             done = await me.screen()
             assert "LEV-" in done.text
 
-    reference = secretariat(data, "list").split()[5]
+    found = re.search(r"LEV-\d{4}-\d{4}", secretariat(data, "list"))
+    assert found is not None
+    reference = found.group()
     out = tmp_path / "export"
     secretariat(data, "export", reference, str(out), "--key",
                 str(data / "dev-keys" / "secretariat.key"))

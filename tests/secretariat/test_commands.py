@@ -203,3 +203,53 @@ def test_commands_do_not_import_aiogram() -> None:
         cwd=Path(__file__).parents[2],
     )
     assert result.stdout.strip() == "False"
+
+
+async def add_addendum(office: Office, body: bytes, letter: bytes) -> None:
+    """A Nachtrag through the SQL store, like the bot sends one."""
+    pubs = [office.keys / "secretariat.pub", office.keys / "recovery.pub"]
+    store = await open_store(office.url, key_file=office.keys / "data.json", recipient_files=pubs)
+    try:
+        async with store.unit() as unit:
+            draft = await unit.save_draft(unit.new_draft("tg:4711", Progress("q")))
+            ids = [await unit.add_attachment(draft, letter, "pdf", "application/pdf")]
+        async with store.unit() as unit:
+            assert await unit.add_addendum(draft, office.reference, body, ids) == 1
+    finally:
+        await store.close()
+
+
+def test_a_nachtrag_is_shown_and_exported_beside_its_application(tmp_path: Path) -> None:
+    office = Office(tmp_path)
+    keygen(office.keys, PASSPHRASE)
+    keygen(office.keys, PASSPHRASE + " recovery", name="recovery")
+    asyncio.run(office.submit())
+    addendum = {"addendum_to": office.reference, "language": "fa", "sections": [
+        {"id": "addendum", "title": "New facts or documents", "entries": [
+            {"path": "addendum_facts", "label": "What is new", "kind": "story",
+             "value": {"text": ["کار جدید Nachtrag-Zzyzx"], "lang": "fa"}}]}]}
+    body = json.dumps(addendum, ensure_ascii=False).encode()
+    asyncio.run(add_addendum(office, body, PDF + b" letter"))
+
+    shown = commands.show(office.url, office.reference, office.key_file, PASSPHRASE)
+    assert [a["number"] for a in shown["addenda"]] == [1]
+    assert shown["addenda"][0]["application"] == addendum
+    assert [e.addenda for e in commands.list_queue(office.url)] == [1]
+
+    steps: list[tuple[int, int, str]] = []
+    out = tmp_path / "export"
+    written = commands.export(office.url, office.reference, out, office.key_file, PASSPHRASE,
+                              lambda done, total, name: steps.append((done, total, name)))
+    names = {p.relative_to(out).as_posix() for p in written}
+    assert {"nachtrag-1/addendum.json", "nachtrag-1/zusammenfassung.txt",
+            "nachtrag-1/nachtrag.pdf"} <= names
+    letters = list((out / "nachtrag-1" / "attachments").iterdir())
+    assert [f.read_bytes() for f in letters] == [PDF + b" letter"]
+    assert [s[0] for s in steps] == list(range(1, len(written) + 1))  # one step per file
+    assert {s[1] for s in steps} == {len(written)}
+    form = " ".join((PdfReader(out / commands.FORM).pages[0].extract_text() or "").split())
+    assert "Nachträge" in form and "Nachtrag 1" in form and "nachtrag-1/" in form
+    extra = " ".join(" ".join((p.extract_text() or "").split())
+                     for p in PdfReader(out / "nachtrag-1" / "nachtrag.pdf").pages)
+    assert "Nachtrag zum Antrag" in extra and office.reference in extra
+    assert "Nachtrag-Zzyzx" in extra

@@ -237,3 +237,39 @@ async def test_a_repeat_case_is_hinted_without_plain_text(backend: Backend) -> N
     else:
         async with store.unit() as unit:
             assert (await unit.submissions_of("tg:3"))[0].repeat_of == (refs[0],)
+
+
+async def test_an_addendum_is_sealed_to_its_own_application(backend: Backend) -> None:
+    reference = await submit(backend.store, "tg:1")
+    other = await submit(backend.store, "tg:2")
+    first = await saved(backend.store, "tg:1")
+    async with backend.store.unit() as unit:
+        letter = await unit.add_attachment(first, b"%PDF-1.4 letter", "document", "application/pdf")
+    with pytest.raises(NotFound):  # someone else's application
+        async with backend.store.unit() as unit:
+            await unit.add_addendum(first, other, b'{"n": 0}', [])
+    async with backend.store.unit() as unit:
+        assert await unit.add_addendum(first, reference, b'{"n": 1}', [letter]) == 1
+        assert await unit.load_draft("tg:1") is None  # shredded like an application's draft
+    with pytest.raises(Conflict):  # a second tap on "send"
+        async with backend.store.unit() as unit:
+            await unit.add_addendum(first, reference, b'{"n": 1}', [letter])
+    second = await saved(backend.store, "tg:1")
+    async with backend.store.unit() as unit:
+        assert await unit.add_addendum(second, reference, b'{"n": 2}', []) == 2
+    if isinstance(backend.store, SqlStore):
+        found = await queue.fetch_addenda(backend.store.engine, reference)
+        assert [a.number for a in found] == [1, 2]
+        for key in (OFFICE, RECOVERY):
+            assert queue.open_submission(found[0].envelope, key) == {
+                "addendum.json": b'{"n": 1}', f"attachments/{letter}": b"%PDF-1.4 letter"}
+        listed = {s.reference: s.addenda for s in await queue.list_submissions(
+            backend.store.engine)}
+        assert listed == {reference: 2, other: 0}
+        assert await queue.fetch_addenda(backend.store.engine, other) == []
+
+
+async def submit(store: Store, owner: str) -> str:
+    draft = await saved(store, owner)
+    async with store.unit() as unit:
+        return await unit.submit(draft, b"{}", [], urgent=False)
