@@ -122,7 +122,7 @@ async def run(settings: Settings) -> None:
         asyncio.get_running_loop().add_signal_handler(sig, stopping.set)
     if catalogs.incomplete:
         log.warning("not offered, catalog incomplete: %s", ", ".join(catalogs.incomplete))
-    outbox = Deliveries(Courier(store.engine, store.keyring), bot, view, interview,
+    outbox = Deliveries(Courier(store.engine, store.keys_for), bot, view, interview,
                         settings.secretariat_chat_id)
     tasks = [asyncio.create_task(run_schedule(
         Schedule(Janitor(store), board), bot, view, settings.retention_interval, stopping)),

@@ -17,6 +17,8 @@ from aiogram import Bot, Dispatcher
 from aiogram.methods import GetUpdates
 from aiogram.types import Update
 
+from bot.retries import passing
+
 log = logging.getLogger(__name__)
 ALLOWED = ["message", "callback_query"]
 
@@ -49,25 +51,43 @@ class Poller:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
                 continue
-            delay = 1.0
-            await self.handle(updates)
+            if await self.handle(updates):
+                delay = 1.0
+                continue
+            # Something passing (the database, Telegram) failed even after the retries: the
+            # failed updates come again with the next batch, after a pause.
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)
         if self.offset is not None:  # confirm the last batch so a restart does not repeat it
             await self._fetch(0)
 
-    async def handle(self, updates: Sequence[Update]) -> None:
+    async def handle(self, updates: Sequence[Update]) -> bool:
+        """Handle a batch; False if an update failed for a passing reason.
+
+        Then the batch is confirmed only up to that update: it and everything after it come
+        again (what was committed meanwhile is recognised by its update id and not repeated).
+        """
         lanes: dict[int, list[Update]] = defaultdict(list)
         for update in updates:
             lanes[user_key(update)].append(update)
-        await asyncio.gather(*(self._lane(lane) for lane in lanes.values()))
-        if updates:
+        stopped = [u for u in await asyncio.gather(*(self._lane(lane) for lane in lanes.values()))
+                   if u is not None]
+        if stopped:
+            self.offset = min(stopped)
+        elif updates:
             self.offset = max(u.update_id for u in updates) + 1
+        return not stopped
 
-    async def _lane(self, updates: list[Update]) -> None:
+    async def _lane(self, updates: list[Update]) -> int | None:
+        """One user's updates in order; the id of one that failed for a passing reason."""
         for update in updates:
             try:
                 await self.dispatcher.feed_update(self.bot, update)
             except Exception as exc:  # logged by type only: messages may hold personal data
                 log.error("update %d failed: %s", update.update_id, type(exc).__name__)
+                if passing(exc):  # keep the order: this user's later updates wait too
+                    return update.update_id
+        return None
 
     async def _fetch(self, timeout: int) -> list[Update]:
         request = GetUpdates(offset=self.offset, timeout=timeout, allowed_updates=ALLOWED)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,9 +63,9 @@ def open_contact(keyring: Keyring, reference: str, sealed: bytes,
 class Courier:
     """The bot's side: due notices, claims, outcomes, and the applicant's address."""
 
-    def __init__(self, engine: AsyncEngine, keyring: Keyring) -> None:
+    def __init__(self, engine: AsyncEngine, keys: Callable[[str], Keyring]) -> None:
         self.engine = engine
-        self.keyring = keyring
+        self.keys = keys  # key id → the keyring holding it (reloaded after a rotation)
 
     async def due(self, now: dt.datetime, limit: int = 50) -> list[Notice]:
         query = (select(_o.id, _o.audience, _o.event, _o.reference, _o.params, _o.attempts)
@@ -99,7 +100,8 @@ class Courier:
             row = (await conn.execute(query)).first()
         if row is None or row.contact is None:
             return None
-        return open_contact(self.keyring, reference, row.contact, row.contact_key_id)
+        keyring = self.keys(row.contact_key_id)
+        return open_contact(keyring, reference, row.contact, row.contact_key_id)
 
     async def _set(self, notice_id: int, guard: Any, **values: Any) -> bool:
         async with self.engine.begin() as conn:

@@ -74,6 +74,12 @@ class SqlStore:
         self._claim = _CLAIM[engine.dialect.name]
         self._create = _CREATE[engine.dialect.name]
 
+    def keys_for(self, key_id: str) -> Keyring:
+        """The keyring, reloaded first if ``key_id`` is new (rotated while running)."""
+        if key_id not in self.keyring.keks and self.refresh_keys is not None:
+            self.refresh_keys()
+        return self.keyring
+
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[SqlUnit]:
         """A transaction: commits on clean exit, rolls back on an exception."""
@@ -304,9 +310,7 @@ class SqlUnit:
         return self._keys[draft_id]
 
     def _know(self, key_id: str) -> None:
-        if key_id not in self._keyring.keks and self._store.refresh_keys is not None:
-            self._store.refresh_keys()  # rotated while running: take the new key file
-            self._keyring = self._store.keyring
+        self._keyring = self._store.keys_for(key_id)
 
     def _unwrap(self, draft_id: str, key_id: str, wrapped: bytes) -> bytes:
         self._know(key_id)

@@ -175,3 +175,26 @@ async def test_a_nachtrag_goes_to_the_application_it_adds_to() -> None:
     assert [e["path"] for e in entries] == ["addendum_facts", "addendum_documents",
                                            "addendum_true"]
     assert "Ein neuer Arbeitsvertrag" in json.dumps(entries, ensure_ascii=False)
+
+
+async def test_a_withdrawn_application_takes_no_nachtrag_and_nothing_typed_is_lost() -> None:
+    service, store = intake()
+    await complete(service, store)
+    sent = await service.apply(OWNER, Press(REVIEW, Action.SUBMIT), Role.APPLICANT, 10)
+    assert sent is not None and sent.reference is not None
+    await service.begin_addendum(OWNER, sent.reference, "ar", 11)
+    for n, event in enumerate([Press("addendum_intro", Action.NEXT), Say("Neu-Marker"),
+                               Press("addendum_facts", Action.DONE),
+                               Press("addendum_documents", Action.SKIP),
+                               Press("addendum_true", Action.PICK, "yes")], start=12):
+        await service.apply(OWNER, event, Role.APPLICANT, n)
+    handed = store.state.submissions[sent.reference]  # the secretariat withdraws it meanwhile
+    store.state.submissions[sent.reference] = replace(
+        handed, entry=replace(handed.entry, status="withdrawn"))
+    refused = await service.apply(OWNER, Press(REVIEW, Action.SUBMIT), Role.APPLICANT, 20)
+    assert refused is not None and refused.reference is None and refused.notes
+    kept = await service.show(OWNER)
+    assert kept is not None and kept.screen is not None and kept.screen.path == REVIEW
+    assert store.state.submissions[sent.reference].addenda == ()
+    assert await service.delete(OWNER)
+    assert await service.begin_addendum(OWNER, sent.reference, "ar", 21) is None

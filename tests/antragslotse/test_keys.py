@@ -118,3 +118,28 @@ async def test_rotation_while_running_needs_no_signal(settings: Settings) -> Non
             assert await uow.load_draft("tg:1") is not None
     finally:
         await store.close()
+
+
+async def test_the_outbox_reads_a_contact_sealed_after_a_rotation(settings: Settings) -> None:
+    from antragslotse import wiring
+    from antragslotse.profile import load_profile
+    from antragslotse.settings import PACKAGED_PROFILE
+    from storage.outbox import Courier
+
+    keys.init(settings)
+    board = load_profile(PACKAGED_PROFILE)
+    running = await wiring.store(settings, board)  # a bot started before the rotation
+    try:
+        courier = Courier(running.engine, running.keys_for)
+        await _in_thread(keys.rotate, settings)
+        other = await wiring.store(settings, board)  # a replica started after it
+        try:
+            async with other.unit() as uow:
+                draft = await uow.save_draft(uow.new_draft("tg:7", Progress(
+                    "welcome", language="ti", contact="tg:7")))
+                reference = await uow.submit(draft, b"{}", [], False)
+        finally:
+            await other.close()
+        assert await courier.address(reference) == ("tg:7", "ti")
+    finally:
+        await running.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,23 @@ def test_secrets_can_be_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert found.webhook_secret is not None
     assert found.webhook_secret.get_secret_value() == SECRET
     assert found.database_url == "postgresql://bot:pw@db/antragslotse"
+
+
+class Terminal(io.StringIO):
+    def __init__(self, tty: bool) -> None:
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+def test_export_progress_is_a_bar_on_a_terminal_and_silent_in_a_pipe() -> None:
+    terminal, pipe = Terminal(True), Terminal(False)
+    for stream in (terminal, pipe):
+        show = cli._progress(stream)
+        for done in range(1, 5):
+            show(done, 4, f"attachments/{done}.pdf")
+    drawn = terminal.getvalue()
+    assert drawn.count("\r") == 4 and "[" + "█" * 24 + "] 4/4 attachments/4.pdf\n" in drawn
+    assert pipe.getvalue() == ""

@@ -56,7 +56,7 @@ async def test_notices_go_out_once_and_honour_telegram(store: SqlStore) -> None:
         applicant = server.user(77, language_code="ar")
         bot = Bot(server.token, session=AiohttpSession(
             api=TelegramAPIServer.from_base(server.base_url)))
-        courier = Courier(store.engine, store.keyring)
+        courier = Courier(store.engine, store.keys_for)
         post = Deliveries(courier, bot, VIEW, INTERVIEW, OFFICE_CHAT, lambda: clock[0])
         try:
             reference = await submit(store, 77, "ar")
@@ -96,10 +96,30 @@ async def test_without_a_secretariat_chat_the_notice_is_dropped(store: SqlStore)
     async with BotAPIServer() as server:
         bot = Bot(server.token, session=AiohttpSession(
             api=TelegramAPIServer.from_base(server.base_url)))
-        courier = Courier(store.engine, store.keyring)
+        courier = Courier(store.engine, store.keys_for)
         try:
             await submit(store, 5, "de")
             assert await Deliveries(courier, bot, VIEW, INTERVIEW, None).deliver() == 0
             assert await courier.backlog() == 0 and server.calls_of("sendMessage") == []
+        finally:
+            await bot.session.close()
+
+
+async def test_a_nachtrag_is_announced_with_its_number_only(store: SqlStore) -> None:
+    async with BotAPIServer() as server:
+        server.add_chat(OFFICE_CHAT, "Geschäftsstelle")
+        bot = Bot(server.token, session=AiohttpSession(
+            api=TelegramAPIServer.from_base(server.base_url)))
+        post = Deliveries(Courier(store.engine, store.keys_for), bot, VIEW, INTERVIEW,
+                          OFFICE_CHAT)
+        try:
+            reference = await submit(store, 8, "fa")
+            async with store.unit() as uow:
+                draft = await uow.save_draft(uow.new_draft("tg:8", Progress(
+                    "addendum_intro", language="fa", addendum_to=reference)))
+                await uow.add_addendum(draft, reference, b'{"secret": "Zzyzx"}', [])
+            assert await post.deliver() == 2
+            texts = [c.params.get("text") for c in server.calls_of("sendMessage")]
+            assert texts == [f"Neuer Antrag {reference} (Eilfall)", f"Nachtrag 1 zu {reference}"]
         finally:
             await bot.session.close()
