@@ -171,6 +171,9 @@ async def test_a_whole_application_survives_a_crash_and_reaches_the_secretariat(
     assert [f.read_bytes() for f in (out / "nachtrag-1" / "attachments").iterdir()] == [LETTER]
     assert (out / "nachtrag-1" / "nachtrag.pdf").read_bytes().startswith(b"%PDF")
     assert "Nachträge" in queue
+    shown = secretariat(data, "show", reference.group(), "--key", str(key),
+                        database_url=database_url)
+    assert "Nachtrag 1 (eingegangen am" in shown and "Nachtrag-Marker" in shown
 
 
 def await_first(user: object) -> object:
