@@ -82,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 _EXPLAINED = {
-    "SetupError", "InvalidTransition", "KeyMissing", "ProfileError", "DefinitionError",
+    "Purged", "SetupError", "InvalidTransition", "KeyMissing", "ProfileError", "DefinitionError",
     "WrongPassphrase", "NotFound", "FileExistsError", "FileNotFoundError",
     "DatabaseMisconfigured", "ValidationError", "ValueError",
 }
@@ -147,7 +147,11 @@ def _secretariat(args: argparse.Namespace, settings: object) -> int:
         from secretariat.document import render_summary
 
         shown = commands.show(url, args.reference, args.key, _passphrase("Passphrase: "))
-        print(render_summary(shown["application"], shown["reference"]))
+        if shown["application"] is None:
+            print(f"Antrag {shown['reference']}: Inhalt nach Ablauf der Aufbewahrungsfrist aus "
+                  "der Datenbank des Bots entfernt (bitte die exportierte Kopie verwenden).")
+        else:
+            print(render_summary(shown["application"], shown["reference"]))
         for addendum in shown["addenda"]:
             at = addendum["submitted_at"].astimezone().strftime("%d.%m.%Y, %H:%M Uhr")
             print(f"\n\nNachtrag {addendum['number']} (eingegangen am {at})\n")

@@ -17,9 +17,14 @@ from dialogs.model import Interview
 from dialogs.progress import Progress
 from dialogs.screens import Screen, screen
 from dialogs.types import N_, Attachment, Consent, Role, Text, t
-from storage.ports import Conflict, Draft, NotFound, Store, Submission, UnitOfWork
+from storage.ports import Conflict, Draft, Store, Submission, UnitOfWork
 
 Clock = Callable[[], dt.date]
+CLOSED = ("withdrawn", "recommended")  # statuses after which nothing can be added
+CLOSED_NOTE = N_("This application is closed: it was withdrawn, or the board has given its "
+                 "recommendation. Nothing can be added to it any more. If something important "
+                 "has changed, you can start a new application with /start. You can delete "
+                 "this draft with /delete.")
 Now = Callable[[], dt.datetime]
 
 
@@ -118,7 +123,8 @@ class Intake:
             return await uow.delete_draft(owner)
 
     async def begin_addendum(self, owner: str, reference: str, language: str,
-                             update_id: int | None = None) -> Turn | None:
+                             update_id: int | None = None,
+                             first_message: int | None = None) -> Turn | None:
         """Start a Nachtrag to one of the owner's open applications (or show the current draft).
 
         None if ``reference`` is not an open application of this owner.
@@ -131,15 +137,20 @@ class Intake:
                 note = N_("You are in the middle of something. Please finish it first, or "
                           "delete it with /delete.")
                 return self._turn(draft.progress, (t(note),))
-            if reference not in {s.reference for s in await self.open_applications(uow, owner)}:
+            if reference not in {s.reference for s in await self.open_applications(owner, uow)}:
                 return None
-            fresh = replace(engine.start(ADDENDUM, language), contact=owner, addendum_to=reference)
+            fresh = replace(engine.start(ADDENDUM, language), contact=owner, addendum_to=reference,
+                            first_message=first_message)
             await uow.save_draft(uow.new_draft(owner, fresh))
         return self._turn(fresh)
 
-    async def open_applications(self, uow: UnitOfWork, owner: str) -> list[Submission]:
-        """Sent applications a Nachtrag can still go to (not withdrawn)."""
-        return [s for s in await uow.submissions_of(owner) if s.status != "withdrawn"]
+    async def open_applications(self, owner: str, uow: UnitOfWork | None = None
+                                ) -> list[Submission]:
+        """Sent applications a Nachtrag can still go to: not withdrawn, not yet decided."""
+        if uow is None:
+            async with self.store.unit() as own:
+                return await self.open_applications(owner, own)
+        return [s for s in await uow.submissions_of(owner) if s.status not in CLOSED]
 
     def interview_of(self, progress: Progress) -> Interview:
         """The application's interview, or the Nachtrag's."""
@@ -208,12 +219,9 @@ class Intake:
         document = {**application(ADDENDUM, progress, today), "addendum_to": reference}
         payload = json.dumps(document, ensure_ascii=False).encode()
         files = [a.id for a in attachments(progress)]
-        try:
-            number = await uow.add_addendum(draft, reference, payload, files)
-        except NotFound:  # withdrawn meanwhile: the draft stays, the person is told
-            note = N_("This application was withdrawn. Nothing can be added to it any more. "
-                      "You can delete this draft with /delete.")
-            return self._turn(progress, (t(note),))
+        if reference not in {s.reference for s in await self.open_applications(draft.owner, uow)}:
+            return self._turn(progress, (t(CLOSED_NOTE),))  # the draft stays; nothing is lost
+        number = await uow.add_addendum(draft, reference, payload, files)
         return Turn(progress.language, reference=reference, addendum=number)
 
     async def _replay(self, uow: UnitOfWork, owner: str) -> Turn | None:

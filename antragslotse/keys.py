@@ -1,10 +1,11 @@
 """``antragslotse keys``: create, inspect, rotate and retire the drafts' key-encryption keys.
 
 Rotation without downtime, in three steps that are each safe while bots run:
-``rotate`` adds a new active key (old keys stay readable) and re-wraps every draft's data key
-under it; a running bot reloads the key file when it meets a key id it does not know (drafts
-it saves meanwhile stay readable: the old key is still there); ``retire`` then removes the old
-keys once no draft needs them any more.
+``rotate`` adds a new active key (old keys stay readable), re-wraps every draft's data key
+and re-encrypts every sent application's notification address under it; a running bot
+reloads the key file when it meets a key id it does not know (what it saves meanwhile stays
+readable: the old key is still there); ``retire`` then removes the old keys once nothing
+stored needs them any more.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from antragslotse.settings import Settings
 from storage import crypto, database, keyfiles
 from storage.keys import Keyring, load_keyring, write_key_file
-from storage.models import drafts
+from storage.models import drafts, submissions
+from storage.outbox import open_contact, seal_contact
 from storage.ports import KeyMissing
 from storage.sealing import format_fingerprint
 
@@ -72,9 +75,13 @@ async def _counts(url: str) -> dict[str, int]:
     engine = database.create_engine(url)
     try:
         async with engine.connect() as conn:
-            rows = await conn.execute(select(drafts.c.key_id, func.count()).group_by(
-                drafts.c.key_id))
-            return {str(key_id): int(n) for key_id, n in rows}
+            counts: dict[str, int] = {}
+            for column in (drafts.c.key_id, submissions.c.contact_key_id):
+                rows = await conn.execute(select(column, func.count()).where(
+                    column.is_not(None)).group_by(column))
+                for key_id, n in rows:
+                    counts[str(key_id)] = counts.get(str(key_id), 0) + int(n)
+            return counts
     finally:
         await engine.dispose()
 
@@ -95,9 +102,25 @@ async def _rewrap(url: str, keyring: Keyring) -> int:
                     update(drafts).where((drafts.c.id == draft_id) & (drafts.c.key_id == key_id))
                     .values(key_id=keyring.active, wrapped_key=new))
                 moved += result.rowcount
+        await _reseal_contacts(engine, keyring)
     finally:
         await engine.dispose()
     return moved
+
+
+async def _reseal_contacts(engine: AsyncEngine, keyring: Keyring) -> None:
+    """Where to notify applicants is encrypted under a key-encryption key too: move it over."""
+    s = submissions.c
+    async with engine.connect() as conn:
+        rows = (await conn.execute(select(s.reference, s.contact, s.contact_key_id).where(
+            s.contact.is_not(None) & (s.contact_key_id != keyring.active)))).all()
+    for reference, sealed, key_id in rows:
+        contact, language = open_contact(keyring, reference, sealed, key_id)
+        async with engine.begin() as conn:
+            await conn.execute(update(submissions).where(
+                (s.reference == reference) & (s.contact_key_id == key_id)).values(
+                    contact=seal_contact(keyring, reference, contact, language),
+                    contact_key_id=keyring.active))
 
 
 def _path(settings: Settings) -> Path:

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from antragslotse.profile import Profile
-from dialogs.types import N_, PartialDate, Text, t
+from dialogs.types import N_, PartialDate, Text, Verbatim, t
 from storage.retention import Idle, Janitor
 
 REMINDED, WARNED = 1, 2
@@ -21,6 +21,18 @@ WARNING = N_("Your unfinished application will be deleted on {date}, because it 
              "used for a long time. Send /start to keep it, or /delete to delete it now.")
 EXPIRED = N_("Your unfinished application was deleted, because it was not used for {days} "
              "days. You can start again at any time with /start.")
+# A Nachtrag's draft: the application that was sent is not touched, and the texts say so.
+FOR_ADDENDUM = {
+    REMINDER: N_("Hello again! Your addition to the application {reference} is not finished "
+                 "yet. It is saved until {date}. Send /start to go on, or /delete to delete "
+                 "it."),
+    WARNING: N_("Your unfinished addition will be deleted on {date}, because it was not used "
+                "for a long time. Your application {reference} stays as it was sent. Send "
+                "/start to keep the addition, or /delete to delete it now."),
+    EXPIRED: N_("Your unfinished addition was deleted, because it was not used for {days} "
+                "days. Your application {reference} stays as it was sent. You can start a new "
+                "addition with /add."),
+}
 
 
 @dataclass(frozen=True)
@@ -51,8 +63,9 @@ class Schedule:
             if await self.janitor.mark(draft, REMINDED):
                 notices += self._notice(draft, REMINDER, draft.updated_at + keep)
         await self.janitor.forget_updates(now - UPDATE_IDS_KEPT)
-        await self.janitor.drop_acknowledged(now - dt.timedelta(
-            days=self.profile.acknowledged_days))
+        held = now - dt.timedelta(days=self.profile.acknowledged_days)
+        await self.janitor.purge_sealed(held)
+        await self.janitor.drop_closed(held)
         return notices
 
     def _notice(self, draft: Idle, msgid: str, until: dt.datetime | None) -> list[Notice]:
@@ -60,5 +73,9 @@ class Schedule:
         if progress.contact is None:
             return []
         date = PartialDate(until.year, until.month, until.day) if until else ""
-        return [Notice(progress.contact, progress.language,
-                       t(msgid, date=date, days=self.profile.draft_days))]
+        if progress.addendum_to is not None:
+            text = t(FOR_ADDENDUM[msgid], date=date, days=self.profile.draft_days,
+                     reference=Verbatim(progress.addendum_to))
+        else:
+            text = t(msgid, date=date, days=self.profile.draft_days)
+        return [Notice(progress.contact, progress.language, text)]

@@ -10,6 +10,7 @@ from antragslotse.profile import Profile, load_profile, text_values
 from antragslotse.settings import Settings
 from dialogs import checks
 from dialogs.content import INTERVIEW
+from dialogs.content.addendum import ADDENDUM
 from dialogs.model import Interview
 from locales.catalogs import Catalogs
 from locales.render import Renderer
@@ -27,8 +28,9 @@ class SetupError(Exception):
 
 
 def interview() -> Interview:
-    """The interview, checked once: a broken definition stops start-up."""
+    """The interview, checked once (with the Nachtrag's): a broken definition stops start-up."""
     checks.check(INTERVIEW)
+    checks.check(ADDENDUM)
     return INTERVIEW
 
 

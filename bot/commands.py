@@ -47,9 +47,9 @@ async def on_start(message: Message, bot: Bot, intake: Intake, view: View,
     who = owner(message.from_user)
     turn = await intake.show(who)
     if turn is None:
-        sent = await intake.submitted(who)
-        known = next((s.language for s in reversed(sent) if s.language), None)
+        known = await intake.language_of(who)  # of an application sent before, if any
         lang = known or catalogs.match(message.from_user.language_code, intake.default_language)
+        sent = await intake.open_applications(who)
         if sent:  # sent before: say how to add to it, then offer a new application
             hint = t(SENT_BEFORE, reference=Verbatim(sent[-1].reference))
             await send(bot, message.chat.id, Reply(view.text(hint, lang)))

@@ -31,10 +31,12 @@ def user_key(update: Update) -> int:
 
 
 class Poller:
-    def __init__(self, bot: Bot, dispatcher: Dispatcher, timeout: int = 25) -> None:
+    def __init__(self, bot: Bot, dispatcher: Dispatcher, timeout: int = 25, *,
+                 attempts: int = 5, pause: float = 2.0) -> None:
         self.bot = bot
         self.dispatcher = dispatcher
         self.timeout = timeout
+        self.attempts, self.pause = attempts, pause  # for updates that fail passingly
         self.offset: int | None = None
         self._stop = asyncio.Event()
 
@@ -51,43 +53,35 @@ class Poller:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
                 continue
-            if await self.handle(updates):
-                delay = 1.0
-                continue
-            # Something passing (the database, Telegram) failed even after the retries: the
-            # failed updates come again with the next batch, after a pause.
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 30.0)
+            delay = 1.0
+            await self.handle(updates)
         if self.offset is not None:  # confirm the last batch so a restart does not repeat it
             await self._fetch(0)
 
-    async def handle(self, updates: Sequence[Update]) -> bool:
-        """Handle a batch; False if an update failed for a passing reason.
-
-        Then the batch is confirmed only up to that update: it and everything after it come
-        again (what was committed meanwhile is recognised by its update id and not repeated).
-        """
+    async def handle(self, updates: Sequence[Update]) -> None:
         lanes: dict[int, list[Update]] = defaultdict(list)
         for update in updates:
             lanes[user_key(update)].append(update)
-        stopped = [u for u in await asyncio.gather(*(self._lane(lane) for lane in lanes.values()))
-                   if u is not None]
-        if stopped:
-            self.offset = min(stopped)
-        elif updates:
+        await asyncio.gather(*(self._lane(lane) for lane in lanes.values()))
+        if updates:
             self.offset = max(u.update_id for u in updates) + 1
-        return not stopped
 
-    async def _lane(self, updates: list[Update]) -> int | None:
-        """One user's updates in order; the id of one that failed for a passing reason."""
+    async def _lane(self, updates: list[Update]) -> None:
+        """One user's updates, in order. One that fails for a passing reason (the database or
+        Telegram away for longer than the dispatcher's own retries) is tried again here, with
+        growing pauses, before the batch is confirmed: a crash meanwhile re-delivers it."""
         for update in updates:
-            try:
-                await self.dispatcher.feed_update(self.bot, update)
-            except Exception as exc:  # logged by type only: messages may hold personal data
-                log.error("update %d failed: %s", update.update_id, type(exc).__name__)
-                if passing(exc):  # keep the order: this user's later updates wait too
-                    return update.update_id
-        return None
+            for attempt in range(1, self.attempts + 1):
+                try:
+                    await self.dispatcher.feed_update(self.bot, update)
+                    break
+                except Exception as exc:  # logged by type only: messages hold personal data
+                    again = passing(exc) and attempt < self.attempts and not self._stop.is_set()
+                    log.error("update %d failed: %s%s", update.update_id, type(exc).__name__,
+                              "; trying it again" if again else "")
+                    if not again:
+                        break
+                    await asyncio.sleep(self.pause * 2 ** (attempt - 1))
 
     async def _fetch(self, timeout: int) -> list[Update]:
         request = GetUpdates(offset=self.offset, timeout=timeout, allowed_updates=ALLOWED)

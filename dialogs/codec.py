@@ -19,6 +19,9 @@ from dialogs.types import (
 )
 
 SCHEMA = 3  # 2 added consents, contact, first_message; 3 addendum_to; older ones are read
+# Drafts without a Nachtrag are still written as schema 2, so a replica of the previous
+# release (rolling update) reads every application draft.
+PLAIN_SCHEMA = 2
 
 
 class FormatError(ValueError):
@@ -71,8 +74,8 @@ def encode_answers(progress: Progress) -> dict[str, Any]:
 
 def dumps(progress: Progress) -> bytes:
     """Serialize progress (compact JSON, UTF-8)."""
-    doc = {
-        "schema": SCHEMA,
+    doc: dict[str, Any] = {
+        "schema": SCHEMA if progress.addendum_to is not None else PLAIN_SCHEMA,
         "cursor": progress.cursor,
         "answers": encode_answers(progress),
         "history": list(progress.history),
@@ -82,8 +85,9 @@ def dumps(progress: Progress) -> bytes:
         "consents": [_consent(c) for c in progress.consents],
         "contact": progress.contact,
         "first_message": progress.first_message,
-        "addendum_to": progress.addendum_to,
     }
+    if progress.addendum_to is not None:
+        doc["addendum_to"] = progress.addendum_to
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
 
 

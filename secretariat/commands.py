@@ -42,12 +42,16 @@ def show(url: str, reference: str, key_file: Path, passphrase: str) -> dict[str,
     """The decrypted application (parsed), its attachments, and its Nachträge likewise."""
     opened = _open(url, reference, key_file, passphrase)
     entry = opened.entry
+    if opened.parts is None and not opened.addenda:
+        raise Purged(f"{reference}: the contents have left the bot's database after the "
+                     "retention period; use the exported copy")
     return {
         "reference": entry.reference,
         "submitted_at": entry.submitted_at,
         "urgent": entry.urgent,
         "status": entry.status,
-        **_shown(opened.parts, APPLICATION),
+        **(_shown(opened.parts, APPLICATION) if opened.parts is not None
+           else {"application": None, "attachments": []}),
         "addenda": [{"number": number, "submitted_at": at, **_shown(parts, ADDENDUM)}
                     for number, at, parts in opened.addenda],
     }
@@ -71,9 +75,13 @@ def export(url: str, reference: str, out_dir: Path, key_file: Path, passphrase: 
     opened = _open(url, reference, key_file, passphrase)
     if out_dir.exists() and any(out_dir.iterdir()):
         raise FileExistsError(f"{out_dir} is not empty")
+    if opened.parts is None and not opened.addenda:
+        raise Purged(f"{reference}: the contents have left the bot's database after the "
+                     "retention period; use the exported copy")
     arrived = [at for _, at, _ in opened.addenda]
-    jobs = [(out_dir, APPLICATION, FORM, opened.parts, opened.entry.submitted_at, {
-        "repeat_hint": _repeat_hint(url, reference), "addenda": arrived})]
+    jobs = [] if opened.parts is None else [  # purged: only the Nachträge that came later
+        (out_dir, APPLICATION, FORM, opened.parts, opened.entry.submitted_at, {
+            "repeat_hint": _repeat_hint(url, reference), "addenda": arrived})]
     jobs += [(out_dir / f"nachtrag-{number}", ADDENDUM, ADDENDUM_FORM, parts, at, {})
              for number, at, parts in opened.addenda]
     total = sum(3 + len(_attachment_ids(parts)) for *_, parts, _, _ in jobs)
@@ -86,6 +94,8 @@ def export(url: str, reference: str, out_dir: Path, key_file: Path, passphrase: 
 
     for folder, document, form, parts, received, extra in jobs:
         _export_one(folder, reference, document, form, parts, received, render_pdf, wrote, extra)
+    numbers = [number for number, _, _ in opened.addenda]
+    asyncio.run(_acknowledge(url, reference, numbers))
     return written
 
 
@@ -126,21 +136,27 @@ def _pdf_renderer() -> Callable[..., bytes]:
     return render_pdf
 
 
+class Purged(Exception):
+    """The sealed contents left the bot's database (the secretariat has its copy)."""
+
+
 @dataclass(frozen=True)
 class Opened:
-    """A submission decrypted: its queue entry, its parts, and its Nachträge' parts."""
+    """A submission decrypted: its queue entry, its parts (None once purged), and the parts of
+    its Nachträge still held."""
 
     entry: Submission
-    parts: dict[str, bytes]
+    parts: dict[str, bytes] | None
     addenda: list[tuple[int, dt.datetime, dict[str, bytes]]]
 
 
 def _open(url: str, reference: str, key_file: Path, passphrase: str) -> Opened:
     private_key = keyfiles.read_private(key_file, passphrase)
     entry, envelope, addenda = asyncio.run(_fetch(url, reference))
-    return Opened(entry, queue.open_submission(envelope, private_key), [
+    parts = queue.open_submission(envelope, private_key) if envelope.wraps else None
+    return Opened(entry, parts, [
         (a.number, a.submitted_at, queue.open_submission(a.envelope, private_key))
-        for a in addenda])
+        for a in addenda if a.envelope.wraps])
 
 
 @asynccontextmanager
@@ -165,6 +181,11 @@ async def _fetch(url: str, reference: str) -> tuple[Submission, Envelope, list[q
     async with _engine(url) as engine:
         entry, envelope = await queue.fetch_submission(engine, reference)
         return entry, envelope, await queue.fetch_addenda(engine, reference)
+
+
+async def _acknowledge(url: str, reference: str, numbers: list[int]) -> None:
+    async with _engine(url) as engine:
+        await queue.acknowledge_addenda(engine, reference, numbers, dt.datetime.now(dt.UTC))
 
 
 def _attachment_ids(parts: dict[str, bytes]) -> list[str]:

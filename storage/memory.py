@@ -163,7 +163,8 @@ class MemoryUnit:
     ) -> int:
         """Keep a Nachtrag with the owner's application, erase the draft; returns its number."""
         handed = self.state.submissions.get(reference)
-        if handed is None or handed.owner != draft.owner or handed.entry.status == "withdrawn":
+        if handed is None or handed.owner != draft.owner \
+                or handed.entry.status in ("withdrawn", "recommended"):
             raise NotFound(f"no open application {reference} of this person")
         parts = await self._take(draft, "addendum.json", addendum, attachment_ids)
         number = len(handed.addenda) + 1

@@ -182,6 +182,7 @@ addenda = Table(
     Column("number", Integer, primary_key=True, autoincrement=False),  # 1, 2, … per reference
     Column("submitted_at", UtcDateTime, nullable=False),
     Column("recipients", Text, nullable=False),  # space-separated key fingerprints
+    Column("acknowledged_at", UtcDateTime, nullable=True),  # exported by the secretariat
 )
 
 addendum_parts = Table(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import handoff, sealing
@@ -92,3 +92,14 @@ async def fetch_addenda(engine: AsyncEngine, reference: str) -> list[Addendum]:
 def open_submission(sealed: Envelope, private_key: PrivateKey) -> dict[str, bytes]:
     """Part name → plaintext, for a recipient's private key."""
     return sealing.open_envelope(sealed, private_key)
+
+
+async def acknowledge_addenda(engine: AsyncEngine, reference: str, numbers: list[int],
+                              now: datetime) -> None:
+    """The secretariat has these Nachträge now (exported): their contents may be purged later."""
+    if not numbers:
+        return
+    async with engine.begin() as conn:
+        await conn.execute(update(addenda).where(
+            (_a.reference == reference) & _a.number.in_(numbers) & _a.acknowledged_at.is_(None))
+            .values(acknowledged_at=now))

@@ -5,15 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from dialogs import codec
 from dialogs.progress import Progress
 from storage import crypto, database
-from storage.models import drafts, submissions
+from storage.models import (
+    addenda,
+    addendum_keys,
+    addendum_parts,
+    drafts,
+    status_events,
+    submission_keys,
+    submission_parts,
+    submissions,
+)
 from storage.sql import SqlStore
 
 _d = drafts.c
+CLOSED = ("withdrawn", "recommended")
 
 
 @dataclass(frozen=True)
@@ -61,9 +71,45 @@ class Janitor:
     async def forget_updates(self, before: datetime) -> int:
         return await database.forget_updates(self.store.engine, before)
 
-    async def drop_acknowledged(self, before: datetime) -> int:
-        """Remove submissions the secretariat acknowledged before ``before`` (sealed parts too)."""
-        statement = delete(submissions).where(submissions.c.acknowledged_at < before)
+    async def purge_sealed(self, before: datetime) -> int:
+        """Sealed contents the secretariat acknowledged before ``before`` leave the database.
+
+        The application's contents go once its receipt was acknowledged; a Nachtrag's once it
+        was exported. The queue row stays (status, audit trail, the sealed address for status
+        notices, later Nachträge) until the case is closed: see :meth:`drop_closed`.
+        Returns how many sealed documents were purged.
+        """
+        acknowledged = select(submissions.c.reference).where(
+            submissions.c.acknowledged_at < before).scalar_subquery()
+        read = select(addenda.c.reference).where(
+            (addenda.c.reference == addendum_parts.c.reference)
+            & (addenda.c.number == addendum_parts.c.number)
+            & (addenda.c.acknowledged_at < before)).exists()
+        read_keys = select(addenda.c.reference).where(
+            (addenda.c.reference == addendum_keys.c.reference)
+            & (addenda.c.number == addendum_keys.c.number)
+            & (addenda.c.acknowledged_at < before)).exists()
+        async with self.store.engine.begin() as conn:
+            purged = await conn.execute(select(submission_keys.c.reference).distinct().where(
+                submission_keys.c.reference.in_(acknowledged)))
+            count = len(purged.all())
+            await conn.execute(delete(submission_parts).where(
+                submission_parts.c.reference.in_(acknowledged)))
+            await conn.execute(delete(submission_keys).where(
+                submission_keys.c.reference.in_(acknowledged)))
+            gone = await conn.execute(select(addendum_keys.c.reference, addendum_keys.c.number)
+                                      .distinct().where(read_keys))
+            count += len(gone.all())
+            await conn.execute(delete(addendum_parts).where(read))
+            await conn.execute(delete(addendum_keys).where(read_keys))
+        return count
+
+    async def drop_closed(self, before: datetime) -> int:
+        """Forget cases closed (withdrawn, recommendation given) before ``before`` entirely."""
+        last = select(status_events.c.reference).group_by(status_events.c.reference).having(
+            func.max(status_events.c.at) < before)
+        statement = delete(submissions).where(
+            submissions.c.status.in_(CLOSED) & submissions.c.reference.in_(last))
         async with self.store.engine.begin() as conn:
             return (await conn.execute(statement)).rowcount or 0
 

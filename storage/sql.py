@@ -24,7 +24,7 @@ from storage.models import (
     processed_updates,
     submissions,
 )
-from storage.ports import Conflict, Draft, NotFound, Submission
+from storage.ports import Conflict, Draft, KeyMissing, NotFound, Submission
 from storage.sealing import RecipientKey
 
 Clock = Callable[[], datetime]
@@ -245,7 +245,7 @@ class SqlUnit:
             submissions.c.reference == reference).with_for_update()
         row = (await self._conn.execute(mine)).first()
         if row is None or row.owner_hash != self._keyring.owner_hash(draft.owner) \
-                or row.status == status.WITHDRAWN:
+                or row.status in (status.WITHDRAWN, status.RECOMMENDED):
             raise NotFound(f"no open application {reference} of this person")
         parts = await self._take(draft, "addendum.json", addendum, attachment_ids)
         number = await handoff.next_addendum(self._conn, reference)
@@ -297,7 +297,10 @@ class SqlUnit:
         if sealed is None or key_id is None:
             return None
         self._know(key_id)
-        return outbox.open_contact(self._keyring, reference, sealed, key_id)[1]
+        try:
+            return outbox.open_contact(self._keyring, reference, sealed, key_id)[1]
+        except KeyMissing:  # a retired key: the language is a convenience, not a need
+            return None
 
     async def _data_key(self, draft_id: str, missing: type[Exception]) -> tuple[str, bytes]:
         cached = self._keys.get(draft_id)

@@ -158,13 +158,15 @@ async def test_a_nachtrag_goes_to_the_application_it_adds_to() -> None:
     assert turn is not None and turn.screen is not None and turn.screen.path == "addendum_intro"
     steps = [Press("addendum_intro", Action.NEXT), Say("Ein neuer Arbeitsvertrag"),
              Press("addendum_facts", Action.DONE), Press("addendum_documents", Action.SKIP),
+             Press("health_consent", Action.PICK, "agree"), Say("Neue Diagnose"),
+             Press("addendum_health", Action.DONE), Press("addendum_medical", Action.LATER),
              Press("addendum_true", Action.PICK, "yes")]
     for n, event in enumerate(steps, start=13):
         turn = await service.apply(OWNER, event, Role.APPLICANT, n)
     assert turn is not None and turn.screen is not None and turn.screen.path == REVIEW
-    again = await service.begin_addendum(OWNER, sent.reference, "ar", 20)  # one at a time
+    again = await service.begin_addendum(OWNER, sent.reference, "ar", 30)  # one at a time
     assert again is not None and again.notes and again.screen is not None
-    done = await service.apply(OWNER, Press(REVIEW, Action.SUBMIT), Role.APPLICANT, 21)
+    done = await service.apply(OWNER, Press(REVIEW, Action.SUBMIT), Role.APPLICANT, 31)
     assert done is not None and (done.reference, done.addendum) == (sent.reference, 1)
     assert await service.show(OWNER) is None  # the Nachtrag's draft is shredded too
     handed = store.submitted()[0]
@@ -173,7 +175,9 @@ async def test_a_nachtrag_goes_to_the_application_it_adds_to() -> None:
     assert addendum["addendum_to"] == sent.reference
     entries = addendum["sections"][0]["entries"]
     assert [e["path"] for e in entries] == ["addendum_facts", "addendum_documents",
-                                           "addendum_true"]
+                                           "health_consent", "addendum_health",
+                                           "addendum_medical", "addendum_true"]
+    assert [c["kind"] for c in addendum["consents"]] == ["health"]
     assert "Ein neuer Arbeitsvertrag" in json.dumps(entries, ensure_ascii=False)
 
 
@@ -186,6 +190,7 @@ async def test_a_withdrawn_application_takes_no_nachtrag_and_nothing_typed_is_lo
     for n, event in enumerate([Press("addendum_intro", Action.NEXT), Say("Neu-Marker"),
                                Press("addendum_facts", Action.DONE),
                                Press("addendum_documents", Action.SKIP),
+                               Press("health_consent", Action.PICK, "skip"),
                                Press("addendum_true", Action.PICK, "yes")], start=12):
         await service.apply(OWNER, event, Role.APPLICANT, n)
     handed = store.state.submissions[sent.reference]  # the secretariat withdraws it meanwhile

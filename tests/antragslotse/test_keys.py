@@ -13,6 +13,7 @@ from secretariat.keys import keygen
 from storage.bootstrap import open_store
 from storage.keys import ENV_VAR, Keyring, load_keyring
 from storage.ports import KeyMissing
+from storage.sql import SqlStore
 
 
 @pytest.fixture
@@ -120,26 +121,40 @@ async def test_rotation_while_running_needs_no_signal(settings: Settings) -> Non
         await store.close()
 
 
-async def test_the_outbox_reads_a_contact_sealed_after_a_rotation(settings: Settings) -> None:
+async def test_notification_addresses_survive_rotation_and_retirement(
+        settings: Settings) -> None:
     from antragslotse import wiring
     from antragslotse.profile import load_profile
     from antragslotse.settings import PACKAGED_PROFILE
     from storage.outbox import Courier
 
+    async def submit(store: SqlStore, user: int, language: str) -> str:
+        async with store.unit() as uow:
+            draft = await uow.save_draft(uow.new_draft(f"tg:{user}", Progress(
+                "welcome", language=language, contact=f"tg:{user}")))
+            return await uow.submit(draft, b"{}", [], False)
+
     keys.init(settings)
     board = load_profile(PACKAGED_PROFILE)
     running = await wiring.store(settings, board)  # a bot started before the rotation
     try:
+        before = await submit(running, 6, "ps")
         courier = Courier(running.engine, running.keys_for)
         await _in_thread(keys.rotate, settings)
         other = await wiring.store(settings, board)  # a replica started after it
         try:
-            async with other.unit() as uow:
-                draft = await uow.save_draft(uow.new_draft("tg:7", Progress(
-                    "welcome", language="ti", contact="tg:7")))
-                reference = await uow.submit(draft, b"{}", [], False)
+            after = await submit(other, 7, "ti")
         finally:
             await other.close()
-        assert await courier.address(reference) == ("tg:7", "ti")
+        assert await courier.address(after) == ("tg:7", "ti")  # the new key, reloaded
+        assert "Retired: 2026" in await _in_thread(keys.retire, settings)
     finally:
         await running.close()
+    fresh = await wiring.store(settings, board)  # only the new key left
+    try:
+        courier = Courier(fresh.engine, fresh.keys_for)
+        assert await courier.address(before) == ("tg:6", "ps")  # re-encrypted by rotate
+        async with fresh.unit() as uow:
+            assert [s.language for s in await uow.submissions_of("tg:6")] == ["ps"]
+    finally:
+        await fresh.close()

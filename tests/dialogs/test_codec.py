@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -56,10 +58,13 @@ def test_the_format_is_pinned() -> None:
     progress = Progress("arrival", {"arrival": PartialDate(2016, 3), "lives_lev": "yes"},
                         ("welcome",), None, "de", {"arrival": Role.APPLICANT})
     assert codec.dumps(progress) == (
-        b'{"schema":3,"cursor":"arrival","answers":{"arrival":{"date":"2016-03"},'
+        b'{"schema":2,"cursor":"arrival","answers":{"arrival":{"date":"2016-03"},'
         b'"lives_lev":"yes"},"history":["welcome"],"return_to":null,"language":"de",'
-        b'"authors":{"arrival":"applicant"},"consents":[],"contact":null,"first_message":null,'
-        b'"addendum_to":null}')
+        b'"authors":{"arrival":"applicant"},"consents":[],"contact":null,"first_message":null}')
+    nachtrag = replace(progress, addendum_to="LEV-2026-0042")
+    assert codec.dumps(nachtrag).startswith(b'{"schema":3,')
+    assert codec.dumps(nachtrag).endswith(b',"addendum_to":"LEV-2026-0042"}')
+    assert codec.loads(codec.dumps(nachtrag)) == nachtrag
 
 
 def test_schema_two_is_still_read() -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from dialogs import checks, flow
 from dialogs.content import INTERVIEW
+from dialogs.content.addendum import ADDENDUM
 from dialogs.diagram import mermaid
 from dialogs.model import Choice, Group, Kind, Question, Section
 from tests.dialogs.walker import TODAY, walk
@@ -26,6 +27,7 @@ def all_ids() -> set[str]:
 
 def test_definition_passes_its_checks() -> None:
     checks.check(INTERVIEW)
+    checks.check(ADDENDUM)
 
 
 def test_every_question_is_reachable_and_every_path_ends() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime as dt
 import json
 import stat
 import subprocess
@@ -18,10 +19,12 @@ from pypdf import PdfReader
 from dialogs.progress import Progress
 from secretariat import commands
 from secretariat.keys import keygen
+from storage import status
 from storage.bootstrap import open_store
 from storage.keyfiles import WrongPassphrase, read_public
 from storage.keys import ENV_VAR
 from storage.ports import NotFound
+from storage.retention import Janitor
 from storage.sealing import format_fingerprint
 
 PASSPHRASE = "Leverkusen Härtefall 2026"
@@ -253,3 +256,37 @@ def test_a_nachtrag_is_shown_and_exported_beside_its_application(tmp_path: Path)
                      for p in PdfReader(out / "nachtrag-1" / "nachtrag.pdf").pages)
     assert "Nachtrag zum Antrag" in extra and office.reference in extra
     assert "Nachtrag-Zzyzx" in extra
+
+
+async def purge(office: Office, acknowledged: dt.datetime | None, before: dt.datetime) -> None:
+    """The bot's retention sweep: sealed contents leave after the secretariat has them."""
+    store = await open_store(office.url, key_file=office.keys / "data.json",
+                             recipient_files=[office.keys / "secretariat.pub"])
+    try:
+        if acknowledged:
+            await status.change(store.engine, office.reference, status.RECEIVED, "GS-1",
+                                now=acknowledged)
+        await Janitor(store).purge_sealed(before)
+    finally:
+        await store.close()
+
+
+def test_after_the_retention_period_only_later_nachtraege_are_exported(tmp_path: Path) -> None:
+    office = Office(tmp_path)
+    keygen(office.keys, PASSPHRASE)
+    keygen(office.keys, PASSPHRASE + " recovery", name="recovery")
+    asyncio.run(office.submit())
+    now = dt.datetime.now(dt.UTC)
+    asyncio.run(purge(office, now - dt.timedelta(days=40), now - dt.timedelta(days=30)))
+    addendum = {"addendum_to": office.reference, "language": "de", "sections": []}
+    asyncio.run(add_addendum(office, json.dumps(addendum).encode(), PDF))
+
+    shown = commands.show(office.url, office.reference, office.key_file, PASSPHRASE)
+    assert shown["application"] is None and [a["number"] for a in shown["addenda"]] == [1]
+    out = tmp_path / "export"
+    written = commands.export(office.url, office.reference, out, office.key_file, PASSPHRASE)
+    assert {p.relative_to(out).parts[0] for p in written} == {"nachtrag-1"}
+
+    asyncio.run(purge(office, None, dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)))
+    with pytest.raises(commands.Purged):  # exported, then purged: nothing left to show
+        commands.show(office.url, office.reference, office.key_file, PASSPHRASE)

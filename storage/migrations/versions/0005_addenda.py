@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("number", sa.Integer, autoincrement=False, nullable=False),
         sa.Column("submitted_at", UtcDateTime, nullable=False),
         sa.Column("recipients", sa.Text, nullable=False),
+        sa.Column("acknowledged_at", UtcDateTime, nullable=True),
         sa.PrimaryKeyConstraint("reference", "number", name="pk_addenda"),
     )
     for table, column, kind in (("addendum_parts", "name", sa.String(200)),
