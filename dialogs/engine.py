@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import itertools
 from dataclasses import dataclass, replace
 
 from dialogs import flow, parsing
@@ -246,20 +247,20 @@ def _advance(
     interview: Interview, p: Progress, step: Step, today: dt.date, *, saved: bool = True
 ) -> Outcome:
     """Move past ``step``: to the next question, or back to the review after an edit."""
-    order = flow.steps(interview, p.answers, today)
-    index = next((i for i, s in enumerate(order) if s.path == step.path), None)
-    later = order[index + 1 :] if index is not None else []
+    later = flow.walk(interview, p.answers, today)  # walked only as far as needed
+    if not any(s.path == step.path for s in later):
+        later = iter(())  # the step is no longer relevant: nothing comes after it
     notes = (SAVED,) if saved else ()
     if p.return_to is not None:
-        follow_up = next(
-            (s for s in later if s.section == step.section and s.path not in p.answers
-             and s.question.kind is not Kind.INFO), None)
+        same_section = itertools.takewhile(lambda s: s.section == step.section, later)
+        follow_up = next((s for s in same_section if s.path not in p.answers
+                          and s.question.kind is not Kind.INFO), None)
         if follow_up is not None:
             return Outcome(p.moved(follow_up.path), notes, changed=True)
         back_to = replace(p.moved(p.return_to), return_to=None)
         return Outcome(back_to, notes, changed=True)
-    target = later[0].path if later else REVIEW
-    return Outcome(p.moved(target), notes, changed=True)
+    following = next(later, None)
+    return Outcome(p.moved(following.path if following else REVIEW), notes, changed=True)
 
 
 def back(interview: Interview, p: Progress, today: dt.date) -> Outcome:

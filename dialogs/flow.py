@@ -29,10 +29,11 @@ def more_question(group: Group) -> Question:
 
 def steps(interview: Interview, values: Mapping[str, Value], today: dt.date) -> list[Step]:
     """Every relevant step, in order, for these answers."""
-    return list(_walk(interview, values, today))
+    return list(walk(interview, values, today))
 
 
-def _walk(interview: Interview, values: Mapping[str, Value], today: dt.date) -> Iterator[Step]:
+def walk(interview: Interview, values: Mapping[str, Value], today: dt.date) -> Iterator[Step]:
+    """The relevant steps one by one, in order (stop early when you have what you need)."""
     top = Answers(values, today)
     for index, section in enumerate(interview.sections):
         for item in section.items:
