@@ -32,7 +32,7 @@ class Plan:
     name: str
     reps: int
     users: int  # per phase; each answers ten questions
-    drafts: tuple[int, int]
+    drafts: tuple[int, ...]  # empty: memory not measured (smoke run)
     touched: int
     startups: int  # 0: not measured (smoke run)
     renderings: int  # 0: not measured (smoke run)
@@ -43,8 +43,9 @@ FULL = Plan("full", reps=5, users=160, drafts=(1_000, 100_000), touched=1_000, s
 QUICK = Plan("quick", reps=2, users=16, drafts=(500, 5_000), touched=500, startups=1,
              renderings=1)
 # Only whether the benchmark works and checks itself (the test suite runs it): tiny
-# sizes, no PDF, no start-up; its figures mean nothing.
-SMOKE = Plan("smoke", reps=1, users=4, drafts=(20,), touched=10, startups=0, renderings=0)
+# sizes, one process with aiogram (its import alone takes seconds), no memory, PDF or
+# start-up parts; its figures mean nothing.
+SMOKE = Plan("smoke", reps=1, users=4, drafts=(), touched=0, startups=0, renderings=0)
 
 
 class Failed(Exception):
@@ -146,12 +147,15 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     report = Report()
     report.add(f"# Benchmark results ({plan.name} run)", "", *machine.describe())
-    if plan is not FULL:
-        report.add(f"- {plan.name.capitalize()} run: few samples, memory measured alongside the "
-                   "timed parts; the figures are indicative only")
+    if plan is QUICK:
+        report.add("- Quick run: few samples, memory measured alongside the timed parts; "
+                   "the figures are indicative only")
+    elif plan is SMOKE:
+        report.add("- Smoke run: only whether the benchmark works and checks itself; "
+                   "the figures mean nothing")
     # Memory is not a timing: a quick run measures it beside the timed parts (whose
     # figures are then only indicative); a full run keeps every part to itself.
-    pool = ThreadPoolExecutor(max_workers=len(plan.drafts))
+    pool = ThreadPoolExecutor(max_workers=max(1, len(plan.drafts)))
     try:
         measure_throughput(report, plan, args.postgres)
         runs = [pool.submit(memory_run, plan, drafts) for drafts in plan.drafts]
@@ -165,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
             report.add("", "## Start-up", "```")
             startup(report, child("bench.startup", str(plan.startups)))
             report.add("```")
-        if plan is not FULL:
+        if plan is not FULL and runs:
             report_memory(report, [run.result() for run in runs])
     except Failed as failure:
         print("\n".join(report.lines), file=sys.stderr)
