@@ -183,7 +183,8 @@ def main(argv: list[str] | None = None) -> int:
         report.add(f"- {mark}: {verdict.name} — {verdict.figure}")
     report.add("", f"All checks passed (one reply per update, in order, rows at their versions). "
                f"Took {time.perf_counter() - started:.0f} s; load average at the end "
-               f"{machine.load()}.")
+               f"{machine.load()}; plain sqlite3 durable commits/s at the end "
+               f"{machine.durable_commits():,.0f}.")
     text = "\n".join(report.lines) + "\n"
     print(text, end="")
     if args.results:

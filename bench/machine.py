@@ -6,6 +6,8 @@ import asyncio
 import os
 import platform
 import sqlite3
+import tempfile
+import time
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -42,12 +44,33 @@ def versions() -> str:
     return ", ".join(found)
 
 
+def durable_commits(count: int = 500) -> float:
+    """Plain sqlite3 commits per second, one row each, WAL and synchronous=FULL: the disk's
+    ceiling for answering one update at a time (each answer waits for its own commit)."""
+    with tempfile.TemporaryDirectory(prefix="antragslotse-fsync-") as directory:
+        conn = sqlite3.connect(Path(directory) / "fsync.db", isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=wal")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("CREATE TABLE t (n INTEGER)")
+            started = time.perf_counter()
+            for n in range(count):
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("INSERT INTO t VALUES (?)", (n,))
+                conn.execute("COMMIT")
+            return count / (time.perf_counter() - started)
+        finally:
+            conn.close()
+
+
 def describe() -> list[str]:
     return [
         f"- When: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; load average at the start {load()}",
         f"- Machine: {os.cpu_count()} × {cpu_model()} (nproc {os.cpu_count()}), "
         f"{memory_gib():.1f} GiB RAM, Linux {platform.release()}",
         f"- Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}; {versions()}",
+        f"- Disk: plain sqlite3 does {durable_commits():,.0f} durable commits/s here (WAL, "
+        "synchronous=FULL, one row each) at the start",
     ]
 
 

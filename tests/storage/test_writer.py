@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -279,3 +280,44 @@ async def test_a_unit_whose_savepoint_cannot_be_kept_is_not_confirmed(
     confirmed = {n for n, r in enumerate(results) if r is True}
     assert await claimed(engine) == confirmed  # whatever was confirmed is there, nothing else
     assert await claim(store, 9)  # and the writer goes on
+
+
+async def test_a_unit_cancelled_mid_statement_is_undone_and_the_writer_goes_on(
+    store: SqlStore, engine: AsyncEngine
+) -> None:
+    """The statement goes on running on the worker thread after the cancel; nothing of the
+    unit may be committed, and nothing may touch the connection from the loop meanwhile."""
+    from sqlalchemy import text
+
+    started, go_on = threading.Event(), threading.Event()
+
+    def blocking(n: int) -> int:
+        started.set()
+        go_on.wait(5)
+        return n
+
+    async def slow() -> None:
+        async with store.unit() as unit:
+            await unit.claim_update(1)
+            raw = await unit._conn.get_raw_connection()
+            driver = raw.driver_connection
+            assert isinstance(driver, sqlite.Connection)
+            await driver._execute(driver._conn.create_function, "blocking", 1, blocking)
+            await unit._conn.execute(text("INSERT INTO processed_updates "
+                                          "VALUES (blocking(2), '2026-01-01 00:00:00.000000')"))
+
+    task = asyncio.create_task(slow())
+    await asyncio.to_thread(started.wait, 5)
+    others = [asyncio.create_task(claim(store, n)) for n in (3, 4)]
+    await asyncio.sleep(0.05)
+    task.cancel()
+    await asyncio.sleep(0.05)
+    go_on.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    results = await asyncio.gather(*others, return_exceptions=True)
+    assert await claim(store, 5)  # the writer goes on
+    committed = await claimed(engine)
+    assert not committed & {1, 2}  # the cancelled unit left nothing
+    assert {n for n, r in zip((3, 4), results, strict=True) if r is True} <= committed
+    assert 5 in committed
