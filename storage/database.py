@@ -23,6 +23,7 @@ SQLITE_PRAGMAS = {
     "secure_delete": "1",
 }
 MIGRATIONS = Path(__file__).parent / "migrations"
+POSTGRES_POOL = 8  # connections per process (mind max_connections across replicas)
 
 
 class DatabaseMisconfigured(RuntimeError):
@@ -43,6 +44,12 @@ def create_engine(url: str, **options: Any) -> AsyncEngine:
     """An async engine for ``url``; SQLite connections get durable, strict pragmas."""
     parsed = normalize_url(url)
     if parsed.get_backend_name() != "sqlite":
+        # A fixed pool: SQLAlchemy closes "overflow" connections as soon as they are
+        # returned, so bursts beyond the pool would open a new server process per unit
+        # of work (measured: 16 updates in flight went from ~1,000 to ~300 per second).
+        # Units wait for a connection instead; one event loop keeps a few busy at most.
+        options.setdefault("pool_size", POSTGRES_POOL)
+        options.setdefault("max_overflow", 0)
         return create_async_engine(parsed, **options)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

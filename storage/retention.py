@@ -66,7 +66,10 @@ class Janitor:
         """Delete an idle draft with its files and key, unless it was used meanwhile."""
         statement = delete(drafts).where((_d.id == draft.id) & (_d.version == draft.version))
         async with self.store.engine.begin() as conn:
-            return (await conn.execute(statement)).rowcount == 1
+            gone = (await conn.execute(statement)).rowcount == 1
+        if gone:
+            self.store.cache.drop(draft.id)  # shredded: no decrypted copy stays in memory
+        return gone
 
     async def forget_updates(self, before: datetime) -> int:
         return await database.forget_updates(self.store.engine, before)

@@ -1,4 +1,9 @@
-"""The SQL store: drafts encrypted per draft, hand-off sealed, one transaction per unit."""
+"""The SQL store: drafts encrypted per draft, hand-off sealed, one transaction per unit.
+
+On SQLite every unit runs on the process's one writer (storage/writer.py), which commits
+units in groups; on PostgreSQL each unit is its own transaction on the pool. Recently
+used drafts stay decrypted in a small cache (storage/cache.py).
+"""
 
 from __future__ import annotations
 
@@ -10,22 +15,19 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Insert, bindparam, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from dialogs import codec
 from dialogs.progress import Progress
-from storage import crypto, handoff, outbox, sealing, status
+from storage import crypto, handoff, outbox, sealing, statements, status
+from storage.cache import DraftCache, Known
 from storage.keys import Keyring
-from storage.models import (
-    attachments,
-    drafts,
-    processed_updates,
-    submissions,
-)
+from storage.models import attachments, drafts, submissions
 from storage.ports import Conflict, Draft, KeyMissing, NotFound, Submission
 from storage.sealing import RecipientKey
+from storage.statements import CoreStatements, InlineStatements, Statements
+from storage.writer import Writer
 
 Clock = Callable[[], datetime]
 _d = drafts.c
@@ -34,17 +36,6 @@ _d = drafts.c
 def utcnow() -> datetime:
     """The current time, aware, in UTC."""
     return datetime.now(UTC)
-
-
-_DIALECTS = (("postgresql", postgresql), ("sqlite", sqlite))
-# Duplicates are expected here (re-deliveries, a second first save): no exception, no
-# savepoint, just a row count of 0.
-_CLAIM: dict[str, Insert] = {
-    name: dialect.insert(processed_updates).on_conflict_do_nothing() for name, dialect in _DIALECTS
-}
-_CREATE: dict[str, Insert] = {
-    name: dialect.insert(drafts).on_conflict_do_nothing() for name, dialect in _DIALECTS
-}
 
 
 def _place(attachment_id: str, field: str) -> bytes:
@@ -71,8 +62,11 @@ class SqlStore:
         self.reference_prefix = reference_prefix
         self.clock = clock
         self.refresh_keys: Callable[[], object] | None = None  # reloads ``keyring`` if set
-        self._claim = _CLAIM[engine.dialect.name]
-        self._create = _CREATE[engine.dialect.name]
+        self.cache = DraftCache()
+        self._table = statements.statements(engine.dialect.name)
+        sqlite_engine = engine.dialect.name == "sqlite"
+        self._writer = Writer(engine) if sqlite_engine else None
+        self._prepared = statements.prepare(engine.dialect) if sqlite_engine else {}
 
     def keys_for(self, key_id: str) -> Keyring:
         """The keyring, reloaded first if ``key_id`` is new (rotated while running)."""
@@ -83,28 +77,24 @@ class SqlStore:
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[SqlUnit]:
         """A transaction: commits on clean exit, rolls back on an exception."""
-        async with self.engine.begin() as conn:
-            yield SqlUnit(conn, self)
+        if self._writer is None:
+            async with self.engine.begin() as conn:
+                unit = SqlUnit(conn, self, CoreStatements(conn, self._table))
+                yield unit
+        else:
+            async with self._writer.unit() as (conn, driver):
+                unit = SqlUnit(conn, self, InlineStatements(driver, self._prepared))
+                yield unit
+        self.cache.keep(unit.known)  # committed: what this unit read or wrote is current
 
     async def close(self) -> None:
-        """Release the engine's connections."""
+        """Finish the last commit and release the engine's connections."""
+        if self._writer is not None:
+            await self._writer.close()
         await self.engine.dispose()
 
 
-_load = select(_d.id, _d.version, _d.key_id, _d.wrapped_key, _d.progress).where(
-    _d.owner_hash == bindparam("owner_hash")
-)
-_key = select(_d.key_id, _d.wrapped_key).where(_d.id == bindparam("draft_id"))
 _guard = (_d.id == bindparam("draft_id")) & (_d.version == bindparam("expected"))
-_save = (
-    update(drafts)
-    .where(_guard)
-    .values(
-        version=bindparam("new_version"), progress=bindparam("blob"), updated_at=bindparam("now"),
-        notice=0,  # activity: retention notices start again
-    )
-)
-_save_rewrapped = _save.values(key_id=bindparam("new_key_id"), wrapped_key=bindparam("wrapped"))
 _attachment = select(attachments.c.content).where(
     (attachments.c.id == bindparam("attachment_id"))
     & (attachments.c.draft_id == bindparam("draft_id"))
@@ -120,27 +110,36 @@ _mine = (
 class SqlUnit:
     """One transaction's view of the store; it never commits itself."""
 
-    def __init__(self, conn: AsyncConnection, store: SqlStore) -> None:
+    def __init__(self, conn: AsyncConnection, store: SqlStore, sql: Statements) -> None:
         self._conn = conn
+        self._sql = sql
         self._store = store
         self._keyring = store.keyring
         self._keys: dict[str, tuple[str, bytes]] = {}  # draft id → (key id, data key)
+        self.known: dict[str, Known] = {}  # for the store's cache once this unit committed
 
     async def claim_update(self, update_id: int) -> bool:
         """Record an update id; False if it was processed before (a re-delivery)."""
         params = {"update_id": update_id, "processed_at": self._store.clock()}
-        result = await self._conn.execute(self._store._claim, params)
-        return result.rowcount == 1
+        return await self._sql.count("claim", params) == 1
 
     async def load_draft(self, owner: str) -> Draft | None:
-        """The owner's draft, decrypted, or None."""
+        """The owner's draft, decrypted (or from the cache if unchanged), or None."""
         owner_hash = self._keyring.owner_hash(owner)
-        row = (await self._conn.execute(_load, {"owner_hash": owner_hash})).first()
-        if row is None:
+        rows = await self._sql.rows("load", {"owner_hash": owner_hash})
+        if not rows:
             return None
-        data_key = self._unwrap(row.id, row.key_id, row.wrapped_key)
-        plain = crypto.decrypt(data_key, row.progress, crypto.place("drafts", row.id, "progress"))
-        return Draft(row.id, owner, row.version, codec.loads(plain))
+        draft_id, version, key_id, wrapped, blob = rows[0]
+        cached = self._store.cache.get(draft_id)
+        if cached is not None and cached[0] == blob and cached[1] == key_id:
+            _, _, data_key, progress = cached  # exactly what was decrypted before
+        else:
+            data_key = self._unwrap(draft_id, key_id, wrapped)
+            place = crypto.place("drafts", draft_id, "progress")
+            progress = codec.loads(crypto.decrypt(data_key, blob, place))
+        self._keys[draft_id] = (key_id, data_key)
+        self.known[draft_id] = (blob, key_id, data_key, progress)
+        return Draft(draft_id, owner, version, progress)
 
     def new_draft(self, owner: str, progress: Progress) -> Draft:
         """A fresh, unsaved draft (version 0) with a new id."""
@@ -157,17 +156,19 @@ class SqlUnit:
         blob = crypto.encrypt(data_key, codec.dumps(draft.progress), place)
         now = self._store.clock()
         if draft.version == 0:
-            result = await self._conn.execute(self._store._create, [self._row(draft, blob, now)])
+            count = await self._sql.count("create", self._row(draft, blob, now))
         else:
             params: dict[str, Any] = {"draft_id": draft.id, "expected": draft.version}
             params.update(new_version=draft.version + 1, blob=blob, now=now)
-            statement = _save
+            statement = "save"
             if key_id != self._keyring.active:  # rotation: re-wrap under the active KEK
                 params.update(new_key_id=self._keyring.active, wrapped=self._wrap(draft.id))
-                statement = _save_rewrapped
-            result = await self._conn.execute(statement, params)
-        if result.rowcount != 1:
+                statement = "save_rewrapped"
+            count = await self._sql.count(statement, params)
+        if count != 1:
             raise Conflict(f"draft {draft.id} changed since version {draft.version}")
+        key_id, data_key = self._keys[draft.id]
+        self.known[draft.id] = (blob, key_id, data_key, draft.progress)
         return replace(draft, version=draft.version + 1)
 
     async def delete_draft(self, owner: str) -> bool:
@@ -176,7 +177,7 @@ class SqlUnit:
         statement = delete(drafts).where(_d.owner_hash == owner_hash).returning(_d.id)
         deleted = (await self._conn.execute(statement)).scalars().all()
         for draft_id in deleted:
-            self._keys.pop(draft_id, None)
+            self._forget(draft_id)
         return bool(deleted)
 
     async def remove_attachments(self, draft: Draft, attachment_ids: Sequence[str]) -> int:
@@ -234,7 +235,7 @@ class SqlUnit:
         )
         await self._announce(reference, draft, urgent)
         await self._conn.execute(delete(drafts).where(_d.id == draft.id))
-        self._keys.pop(draft.id, None)
+        self._forget(draft.id)
         return reference
 
     async def add_addendum(
@@ -256,7 +257,7 @@ class SqlUnit:
         await outbox.enqueue(self._conn, outbox.SECRETARIAT, "addendum", reference,
                              {"number": number}, now)
         await self._conn.execute(delete(drafts).where(_d.id == draft.id))
-        self._keys.pop(draft.id, None)
+        self._forget(draft.id)
         return number
 
     async def _take(self, draft: Draft, name: str, document: bytes,
@@ -306,14 +307,21 @@ class SqlUnit:
         cached = self._keys.get(draft_id)
         if cached is not None:
             return cached
-        row = (await self._conn.execute(_key, {"draft_id": draft_id})).first()
-        if row is None:
+        rows = await self._sql.rows("key", {"draft_id": draft_id})
+        if not rows:
             raise missing(f"no stored draft {draft_id}")
-        self._unwrap(draft_id, row.key_id, row.wrapped_key)
+        key_id, wrapped = rows[0]
+        self._unwrap(draft_id, key_id, wrapped)
         return self._keys[draft_id]
 
     def _know(self, key_id: str) -> None:
         self._keyring = self._store.keys_for(key_id)
+
+    def _forget(self, draft_id: str) -> None:
+        """Gone from the database: gone from memory too (crypto-shredding)."""
+        self._keys.pop(draft_id, None)
+        self.known.pop(draft_id, None)
+        self._store.cache.drop(draft_id)
 
     def _unwrap(self, draft_id: str, key_id: str, wrapped: bytes) -> bytes:
         self._know(key_id)

@@ -1,34 +1,45 @@
-"""The SQLite driver connection: aiosqlite with one thread hop per statement.
+"""The SQLite driver connection: aiosqlite, with statements that skip the thread when safe.
 
 SQLAlchemy's aiosqlite adapter makes four trips to aiosqlite's worker thread per
-statement (open cursor, execute, fetch, close); each costs a loop wake-up (~75 µs),
-which dominated a unit of work. This cursor runs the whole statement in one trip and
-hands back description, row count and rows together; ``BEGIN IMMEDIATE`` travels with
-the first statement of a transaction. Everything else (the thread, commit, rollback,
-close) is aiosqlite's own.
+statement (open cursor, execute, fetch, close); each costs a loop wake-up (~75 µs).
+This cursor runs a statement in one trip and hands back description, row count and
+rows together; ``BEGIN IMMEDIATE`` travels with the first statement of a transaction.
+
+Inside a write transaction nothing can block on a lock any more, so the store's
+frequent, small statements (``Prepared``) and its savepoints may run right on the event
+loop's thread: a few microseconds instead of a trip. They do so only while the worker
+thread has nothing of this connection queued or running (``idle``: every trip is
+counted when queued and when finished), so the sqlite3 connection is never used by two
+threads at once and statements keep their order; otherwise they take the trip too.
+What may wait or write to disk always goes to the worker thread: ``BEGIN IMMEDIATE``
+when another connection holds the lock, ``COMMIT`` with writes (the fsync), and every
+statement issued through SQLAlchemy.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
 import aiosqlite
+from sqlalchemy import Dialect
+from sqlalchemy.sql import ClauseElement
 
 Outcome = tuple[Any, int, int | None, list[Any]]
 
 
-def _run(connection: Connection, sql: str, parameters: Any, many: bool) -> Outcome:
-    """Execute and fetch in the worker thread."""
-    cursor = connection._conn.cursor()
+def _run(connection: Connection, sql: str, parameters: Any, many: bool, begin: bool) -> Outcome:
+    """Execute and fetch (in the worker thread, or inline when that is idle)."""
+    raw = connection._conn
+    cursor = raw.cursor()
     try:
-        if connection.begin_pending:
+        if begin and not raw.in_transaction:  # (a transaction we began is a write one)
             # IMMEDIATE takes the write lock up front: units queue on the busy timeout
             # instead of failing when a read transaction later wants to write.
             cursor.execute("BEGIN IMMEDIATE")
-            connection.begin_pending = False
+            connection.changes = raw.total_changes
         if many:
             cursor.executemany(sql, parameters)
         else:
@@ -67,8 +78,10 @@ class Cursor:
 
     async def _trip(self, sql: str, parameters: Any, many: bool) -> None:
         connection = self._connection
-        work = partial(_run, connection, sql, parameters, many)
-        outcome: Outcome = await connection._execute(work)  # type: ignore[no-untyped-call]
+        # The flag is taken here, on the loop's thread: the worker thread never writes it.
+        begin, connection.begin_pending = connection.begin_pending, False
+        work = partial(_run, connection, sql, parameters, many, begin)
+        outcome: Outcome = await connection._execute(work)
         self.description, self.rowcount, self.lastrowid, self._rows = outcome
 
     async def fetchone(self) -> Any:
@@ -87,35 +100,140 @@ class Cursor:
         self._rows = []
 
 
+class Prepared:
+    """A Core statement compiled once for SQLite: its SQL, parameter order and converters."""
+
+    def __init__(self, statement: ClauseElement, dialect: Dialect,
+                 columns: Sequence[str] | None = None) -> None:
+        compiled = statement.compile(dialect=dialect, column_keys=columns)
+        self.sql = str(compiled)
+        self._compiled = compiled
+        names: Sequence[str] = compiled.positiontup or []  # type: ignore[attr-defined]
+        binds = compiled.binds  # type: ignore[attr-defined]
+        # dialect_impl: SQLite's own DATETIME (a string format), under any TypeDecorator
+        self._order = [(name, binds[name].type.dialect_impl(dialect).bind_processor(dialect))
+                       for name in names]
+
+    def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
+        merged = self._compiled.construct_params(dict(values)) or {}
+        return tuple(merged[name] if convert is None else convert(merged[name])
+                     for name, convert in self._order)
+
+
 class Connection(aiosqlite.Connection):
-    """aiosqlite's connection with the one-trip cursor and a deferred BEGIN."""
+    """aiosqlite's connection with the one-trip cursor, a deferred BEGIN and inline statements."""
 
     begin_pending = False
+    changes = 0  # total_changes when the transaction began: a commit without writes is free
+    busy_ms = 0
+
+    def __init__(self, connector: Callable[[], sqlite3.Connection], iter_chunk_size: int) -> None:
+        super().__init__(connector, iter_chunk_size)
+        # Trips queued (counted on the loop's thread) and finished (counted on the worker
+        # thread); each counter has one writer, so no lock is needed to compare them.
+        self._queued = 0
+        self._finished = 0
+
+    async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        function = partial(fn, *args, **kwargs)
+
+        def counted() -> Any:
+            try:
+                return function()
+            finally:
+                self._finished += 1
+
+        self._queued += 1
+        return await super()._execute(counted)  # type: ignore[no-untyped-call]
+
+    def idle(self) -> bool:
+        """Whether nothing of this connection is queued or running on the worker thread.
+
+        A trip whose awaiting task was cancelled still runs there later: until it has,
+        the loop's thread must not touch the sqlite3 connection.
+        """
+        return self._queued == self._finished
 
     def begin(self) -> None:
-        """Begin a write transaction with the next statement."""
-        self.begin_pending = True
+        """Begin a write transaction with the next statement (unless one is open already)."""
+        if not self._open_now():
+            self.begin_pending = True
 
     def transaction_open(self) -> bool:
-        """Whether a transaction is open or about to be."""
+        """Whether a transaction is open or may be (a trip still under way may open one)."""
+        return self.begin_pending or not self.idle() or self._open_now()
+
+    def _open_now(self) -> bool:
         raw = self._connection
-        return self.begin_pending or (raw is not None and raw.in_transaction)
+        return self.idle() and raw is not None and raw.in_transaction
+
+    async def begin_now(self) -> None:
+        """Take the write lock now: on this thread if it is free, else wait on the worker."""
+        if not self.begin_pending:
+            return
+        if self.idle():
+            raw = self._conn
+            raw.execute("PRAGMA busy_timeout = 0")
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                self.begin_pending = False
+                self.changes = raw.total_changes
+                return
+            except sqlite3.OperationalError:  # busy: another connection writes
+                pass
+            finally:
+                raw.execute(f"PRAGMA busy_timeout = {self.busy_ms}")
+        await self.statement("SELECT 1")  # carries the pending BEGIN IMMEDIATE, waits there
+
+    async def run(self, statement: Prepared, values: Mapping[str, Any]) -> tuple[int, list[Any]]:
+        """Execute inside the open write transaction: (row count, rows)."""
+        parameters = statement.parameters(values)
+        if self.begin_pending or (self.idle() and not self._conn.in_transaction):
+            raise RuntimeError("prepared statements need an open write transaction")
+        if self.idle():  # nothing can wait for a lock now: no trip needed
+            outcome = _run(self, statement.sql, parameters, False, False)
+        else:
+            work = partial(_run, self, statement.sql, parameters, False, False)
+            outcome = await self._execute(work)
+        return outcome[1], outcome[3]
+
+    async def statement(self, sql: str) -> None:
+        """A statement without results (SAVEPOINT, RELEASE …), inline if the thread is idle."""
+        begin, self.begin_pending = self.begin_pending, False
+        if self.idle() and not begin:
+            _run(self, sql, (), False, False)
+        else:
+            await self._execute(partial(_run, self, sql, (), False, begin))
 
     def cursor(self) -> Cursor:  # type: ignore[override]  # plain object, not a coroutine
         return Cursor(self)
 
     async def commit(self) -> None:
         self.begin_pending = False
+        raw = self._connection
+        if raw is not None and self.idle():
+            if not raw.in_transaction:
+                return  # nothing begun: no trip
+            if raw.total_changes == self.changes:
+                raw.commit()  # nothing written: no fsync, no trip
+                return
         await super().commit()
 
     async def rollback(self) -> None:
         self.begin_pending = False
-        await super().rollback()
+        raw = self._connection
+        if raw is not None and self.idle() and not raw.in_transaction:
+            return
+        await super().rollback()  # after any trip still under way: it may have begun one
 
 
 async def connect(database: str, *, timeout: float) -> Connection:
     """Open a connection in autocommit mode: transactions are begun explicitly."""
-    connector = partial(sqlite3.connect, database, timeout=timeout, isolation_level=None)
+    # check_same_thread is off because statements may run on the loop's thread; they do
+    # only while the worker thread has nothing of this connection (Connection.idle).
+    connector = partial(sqlite3.connect, database, timeout=timeout, isolation_level=None,
+                        check_same_thread=False)
     connection = Connection(connector, iter_chunk_size=64)
+    connection.busy_ms = int(timeout * 1000)
     await connection
     return connection

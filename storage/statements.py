@@ -1,0 +1,96 @@
+"""The store's frequent statements, and the two ways a unit of work runs them.
+
+Every update runs the same few statements: claim the update id, load the draft, save it.
+On PostgreSQL they go through SQLAlchemy (asyncpg prepares and caches them itself). On
+SQLite they are compiled once (``storage.sqlite.Prepared``) and run inline on the one
+writer's connection, inside its open write transaction: no SQLAlchemy round, no thread
+trip. Everything rarer (files, hand-off, deletion) goes through SQLAlchemy on both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from sqlalchemy import Dialect, Insert, Select, Update, bindparam, select, update
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage import sqlite
+from storage.models import drafts, processed_updates
+
+_d = drafts.c
+_guard = (_d.id == bindparam("draft_id")) & (_d.version == bindparam("expected"))
+_save = (
+    update(drafts)
+    .where(_guard)
+    .values(
+        version=bindparam("new_version"), progress=bindparam("blob"), updated_at=bindparam("now"),
+        notice=0,  # activity: retention notices start again
+    )
+)
+Statement = Insert | Select[Any] | Update
+Table = dict[str, tuple[Statement, tuple[str, ...] | None]]
+CREATE_COLUMNS = ("id", "owner_hash", "version", "key_id", "wrapped_key", "progress",
+                  "created_at", "updated_at")
+
+
+def statements(dialect_name: str) -> Table:
+    """The frequent statements by name, each with the columns an INSERT sets."""
+    insert = (postgresql if dialect_name == "postgresql" else sqlite_dialect).insert
+    # Duplicates are expected (re-deliveries, a second first save): no exception, no
+    # savepoint, just a row count of 0.
+    return {
+        "claim": (insert(processed_updates).on_conflict_do_nothing(),
+                  ("update_id", "processed_at")),
+        "create": (insert(drafts).on_conflict_do_nothing(), CREATE_COLUMNS),
+        "load": (select(_d.id, _d.version, _d.key_id, _d.wrapped_key, _d.progress)
+                 .where(_d.owner_hash == bindparam("owner_hash")), None),
+        "key": (select(_d.key_id, _d.wrapped_key).where(_d.id == bindparam("draft_id")), None),
+        "save": (_save, None),
+        "save_rewrapped": (_save.values(key_id=bindparam("new_key_id"),
+                                        wrapped_key=bindparam("wrapped")), None),
+    }
+
+
+class Statements(Protocol):
+    """Runs a named frequent statement inside the unit's transaction."""
+
+    async def rows(self, name: str, values: Mapping[str, Any]) -> list[Any]: ...
+
+    async def count(self, name: str, values: Mapping[str, Any]) -> int: ...
+
+
+class CoreStatements:
+    """Through SQLAlchemy (PostgreSQL)."""
+
+    def __init__(self, conn: AsyncConnection, table: Table) -> None:
+        self._conn = conn
+        self._table = table
+
+    async def rows(self, name: str, values: Mapping[str, Any]) -> list[Any]:
+        return list((await self._conn.execute(self._table[name][0], dict(values))).all())
+
+    async def count(self, name: str, values: Mapping[str, Any]) -> int:
+        return (await self._conn.execute(self._table[name][0], dict(values))).rowcount
+
+
+class InlineStatements:
+    """Compiled once, run on the SQLite writer's connection (inline when its thread is idle)."""
+
+    def __init__(self, driver: sqlite.Connection, prepared: Mapping[str, sqlite.Prepared]) -> None:
+        self._driver = driver
+        self._prepared = prepared
+
+    async def rows(self, name: str, values: Mapping[str, Any]) -> list[Any]:
+        return (await self._driver.run(self._prepared[name], values))[1]
+
+    async def count(self, name: str, values: Mapping[str, Any]) -> int:
+        return (await self._driver.run(self._prepared[name], values))[0]
+
+
+def prepare(dialect: Dialect) -> dict[str, sqlite.Prepared]:
+    """The frequent statements compiled for SQLite."""
+    return {name: sqlite.Prepared(statement, dialect, columns)
+            for name, (statement, columns) in statements("sqlite").items()}

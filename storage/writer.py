@@ -1,0 +1,188 @@
+"""One writer per process for SQLite: units of work run one at a time, commits are grouped.
+
+SQLite lets one connection write at a time, and with ``synchronous=FULL`` each commit
+waits for the disk. Instead of many connections queueing on the file lock (slow, and
+unfair under load), every unit of work of this process runs on one connection, each in
+its own savepoint. Units that arrive while one runs, or while a commit is on the disk,
+join the same transaction, which commits once for all of them: one fsync per group.
+
+Nothing is confirmed early: a unit's ``async with`` block ends only after the group's
+COMMIT returned. A unit that fails is rolled back to its savepoint and leaves the others
+alone; a COMMIT that fails fails every unit of its group (none of them was confirmed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from storage import sqlite
+
+log = logging.getLogger(__name__)
+MAX_GROUP = 64  # units per commit at most: bounds the wait of the first unit of a group
+
+
+class NestedUnit(RuntimeError):
+    """A unit of work was opened inside another one of the same task (it would deadlock)."""
+
+
+@dataclass(eq=False)
+class _Group:
+    """One open transaction and the units that joined it."""
+
+    conn: AsyncConnection
+    driver: sqlite.Connection
+    done: asyncio.Future[None]
+    members: int = 0
+    broken: BaseException | None = field(default=None)
+
+
+class Writer:
+    """Runs units of work one at a time on one connection and commits them in groups."""
+
+    def __init__(self, engine: AsyncEngine, max_group: int = MAX_GROUP) -> None:
+        self._engine = engine
+        self._max = max_group
+        self._lock = asyncio.Lock()
+        self._queued = 0
+        self._holder: asyncio.Task[object] | None = None
+        self._group: _Group | None = None
+        self._finishing: set[asyncio.Task[None]] = set()
+
+    @asynccontextmanager
+    async def unit(self) -> AsyncIterator[tuple[AsyncConnection, sqlite.Connection]]:
+        """A savepoint in the current group; returns after the group's commit."""
+        task = asyncio.current_task()
+        if task is not None and task is self._holder:
+            raise NestedUnit("a unit of work is already open in this task")
+        self._queued += 1
+        try:
+            await self._lock.acquire()
+        except BaseException:  # cancelled while waiting: the group it was to join must end
+            self._queued -= 1
+            self._spawn(self._adopt())
+            raise
+        self._queued -= 1
+        self._holder = task
+        try:
+            group = self._group or await self._open()
+        except BaseException:
+            self._holder = None
+            self._lock.release()
+            raise
+        try:
+            await group.driver.statement("SAVEPOINT unit")
+        except BaseException as exc:  # the connection is broken: so is the group
+            self._holder = None
+            group.broken = exc
+            self._next(group)
+            await asyncio.wait([group.done])
+            raise
+        try:
+            yield group.conn, group.driver
+        except BaseException:
+            self._holder = None
+            await asyncio.shield(self._undo(group))
+            await asyncio.wait([group.done])  # the group is over, its connection back in the pool
+            raise
+        self._holder = None
+        await self._keep(group)
+        await asyncio.shield(group.done)  # raises if the group's COMMIT failed
+
+    async def _open(self) -> _Group:
+        # The transaction is the driver's own: SQLAlchemy's (begun by a unit's first Core
+        # statement, if any) joins it and is merely closed at the end.
+        conn = await self._engine.connect()
+        try:
+            raw = await conn.get_raw_connection()
+            driver = raw.driver_connection
+            assert isinstance(driver, sqlite.Connection)
+            driver.begin()
+            await driver.begin_now()
+        except BaseException:
+            await conn.close()
+            raise
+        done = asyncio.get_running_loop().create_future()
+        self._group = _Group(conn, driver, done)
+        return self._group
+
+    async def _keep(self, group: _Group) -> None:
+        group.members += 1  # counted first: if RELEASE fails, the group fails, this unit too
+        try:  # inline (no suspension) unless a trip is under way; then after it
+            await group.driver.statement("RELEASE unit")
+        except BaseException as exc:  # a cancellation included: the RELEASE may or may not
+            group.broken = exc  # have happened, so the whole group is given up
+        self._next(group)
+
+    async def _undo(self, group: _Group) -> None:
+        try:  # after any statement of the unit still running on the worker thread
+            await group.driver.statement("ROLLBACK TO unit")
+            await group.driver.statement("RELEASE unit")
+        except BaseException as exc:
+            group.broken = exc
+        self._next(group)
+
+    def _next(self, group: _Group) -> None:
+        """Let the next unit join the group, or commit it."""
+        if group.broken is None and self._queued and group.members < self._max:
+            self._lock.release()  # the next unit joins this group
+            return
+        self._spawn(self._finish(group))
+
+    def _spawn(self, work: Coroutine[object, object, None]) -> None:
+        task = asyncio.create_task(work)
+        self._finishing.add(task)
+        task.add_done_callback(self._finishing.discard)
+
+    async def _adopt(self) -> None:
+        """Finish a group left open for a unit that never came."""
+        await self._lock.acquire()
+        if self._group is None:
+            self._lock.release()
+        else:
+            await self._finish(self._group)
+
+    async def _finish(self, group: _Group) -> None:
+        """Commit the group (the lock stays taken until the disk has it)."""
+        if group.broken is None and self._queued and group.members < self._max:
+            self._lock.release()  # more units arrived meanwhile: they join, the last commits
+            return
+        error = group.broken
+        try:
+            if error is None and group.members:
+                await group.driver.commit()
+            elif error is None:
+                await group.driver.rollback()
+        except BaseException as exc:
+            error = exc
+        if error is not None:
+            log.error("group commit failed: %s", type(error).__name__)
+            await self._discard(group)
+        try:
+            await group.conn.close()
+        finally:
+            self._group = None
+            self._lock.release()
+            if error is not None and group.members:
+                group.done.set_exception(error)
+            else:
+                group.done.set_result(None)
+
+    async def _discard(self, group: _Group) -> None:
+        try:
+            await group.driver.rollback()
+        except BaseException as exc:  # the connection is beyond use: drop it from the pool
+            log.error("rollback after a failed commit failed: %s", type(exc).__name__)
+            await group.conn.invalidate()
+
+    async def close(self) -> None:
+        """Wait for the last group to reach the disk."""
+        async with self._lock:
+            pass
+        if self._finishing:
+            await asyncio.gather(*self._finishing, return_exceptions=True)
