@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.types import CallbackQuery, Message, Update
 
 from antragslotse.intake import Intake
+from bot import filters
 from bot.callbacks import Tap
 from bot.commands import on_start
 from bot.people import language, owner
@@ -45,7 +46,7 @@ async def on_unknown_tap(query: CallbackQuery, intake: Intake, view: View) -> No
         await after_tap(query, view.turn(turn), in_place=False)
 
 
-@router.message(F.text)
+@router.message(filters.text)
 async def on_text(message: Message, bot: Bot, intake: Intake, view: View, catalogs: Catalogs,
                   event_update: Update) -> None:
     assert message.from_user is not None and message.text is not None

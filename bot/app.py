@@ -55,7 +55,10 @@ def dispatcher(intake: Intake, view: View, catalogs: Catalogs,
 
     # A passing fault (Telegram or the database briefly away) is not handled here: it goes
     # up, so the webhook answers 500 and Telegram sends the update again.
-    @dp.errors(lambda event: not passing(event.exception))
+    async def not_passing(event: ErrorEvent) -> bool:  # a coroutine: no thread hop (bot.filters)
+        return not passing(event.exception)
+
+    @dp.errors(not_passing)
     async def on_error(event: ErrorEvent, bot: Bot) -> None:
         log.error("handler failed: %s", type(event.exception).__name__)
         source = event.update.callback_query or event.update.message

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import CallbackQuery, Message, Update
 
 from antragslotse.intake import Intake
+from bot import filters
 from bot.callbacks import PickLanguage
 from bot.people import language, owner
 from bot.replies import after_tap, send
@@ -101,7 +102,7 @@ async def on_privacy(message: Message, bot: Bot, intake: Intake, view: View) -> 
     await send(bot, message.chat.id, Reply(text, protect=False))
 
 
-@router.message(F.text.startswith("/"))
+@router.message(filters.command)
 async def on_unknown_command(message: Message, bot: Bot, intake: Intake, view: View) -> None:
     lang = await language(intake, message.from_user)
     hint = t(N_("I do not know this command. /help shows what I can do."))

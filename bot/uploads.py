@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 import logging
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import Message, Update
 
 from antragslotse.intake import Intake
+from bot import filters
 from bot.commands import on_start
 from bot.files import MAX_BYTES, sniff
 from bot.people import owner
@@ -31,7 +32,7 @@ NOT_HERE = {
 }
 
 
-@router.message(F.photo | F.document | F.voice)
+@router.message(filters.file)
 async def on_file(message: Message, bot: Bot, intake: Intake, view: View, catalogs: Catalogs,
                   event_update: Update) -> None:
     assert message.from_user is not None
