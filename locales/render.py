@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.lists import format_list
 from babel.numbers import format_decimal
@@ -12,6 +13,7 @@ from babel.numbers import format_decimal
 from dialogs.types import Join, Lines, Param, PartialDate, Text, Verbatim
 from locales.catalogs import Catalogs
 
+SMALL = 1000
 FSI, PDI = "\u2068", "\u2069"  # first-strong isolate: embedded runs keep their own direction
 
 
@@ -22,6 +24,8 @@ class Renderer:
         self.catalogs = catalogs
         self.defaults = dict(defaults or {})  # the board's values any text may name: {days}
         self._rtl = {lang.code for lang in catalogs.languages if lang.rtl}
+        self._locales: dict[str, Locale] = {}  # parsed once: Babel parses a code on every call
+        self._numbers: dict[tuple[str, int], str] = {}  # at most SMALL per language
 
     def __call__(self, item: Param, lang: str) -> str:
         return self.render(item, lang)
@@ -33,13 +37,14 @@ class Renderer:
             case Verbatim():
                 return self._isolate(item.text, lang)
             case Join():
-                return format_list([self.render(p, lang) for p in item.parts], locale=lang)
+                return format_list([self.render(p, lang) for p in item.parts],
+                                   locale=self._locale(lang))
             case Lines():
                 return "\n".join(self.render(p, lang) for p in item.parts)
             case PartialDate():
                 return self._isolate(self.date(item, lang), lang)
             case int():
-                return self._isolate(format_decimal(item, locale=lang), lang)
+                return self._isolate(self.number(item, lang), lang)
             case str():
                 return self._isolate(item, lang)
         raise TypeError(f"cannot render {type(item).__name__}")
@@ -48,9 +53,26 @@ class Renderer:
         return self.catalogs.translation(lang).gettext(msgid)
 
     def date(self, value: PartialDate, lang: str) -> str:
+        locale = self._locale(lang)
         if value.day is None:
-            return format_skeleton("yMMMM", dt.date(value.year, value.month, 1), locale=lang)
-        return format_date(dt.date(value.year, value.month, value.day), "medium", locale=lang)
+            return format_skeleton("yMMMM", dt.date(value.year, value.month, 1), locale=locale)
+        return format_date(dt.date(value.year, value.month, value.day), "medium", locale=locale)
+
+    def number(self, value: int, lang: str) -> str:
+        """In the language's digits; small numbers (section numbers, counts) come from memory."""
+        if not 0 <= value < SMALL:
+            return format_decimal(value, locale=self._locale(lang))
+        key = (lang, value)
+        found = self._numbers.get(key)
+        if found is None:
+            found = self._numbers[key] = format_decimal(value, locale=self._locale(lang))
+        return found
+
+    def _locale(self, lang: str) -> Locale:
+        found = self._locales.get(lang)
+        if found is None:
+            found = self._locales[lang] = Locale.parse(lang)
+        return found
 
     def is_rtl(self, lang: str) -> bool:
         return lang in self._rtl
