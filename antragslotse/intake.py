@@ -17,10 +17,10 @@ from dialogs.model import Interview
 from dialogs.progress import Progress
 from dialogs.screens import Screen, screen
 from dialogs.types import N_, Attachment, Consent, Role, Text, t
-from storage.ports import Conflict, Draft, Store, Submission, UnitOfWork
+from storage import status
+from storage.ports import Closed, Conflict, Draft, Store, Submission, UnitOfWork
 
 Clock = Callable[[], dt.date]
-CLOSED = ("withdrawn", "recommended")  # statuses after which nothing can be added
 CLOSED_NOTE = N_("This application is closed: it was withdrawn, or the board has given its "
                  "recommendation. Nothing can be added to it any more. If something important "
                  "has changed, you can start a new application with /start. You can delete "
@@ -150,7 +150,7 @@ class Intake:
         if uow is None:
             async with self.store.unit() as own:
                 return await self.open_applications(owner, own)
-        return [s for s in await uow.submissions_of(owner) if s.status not in CLOSED]
+        return [s for s in await uow.submissions_of(owner) if s.status not in status.CLOSED]
 
     def interview_of(self, progress: Progress) -> Interview:
         """The application's interview, or the Nachtrag's."""
@@ -219,9 +219,10 @@ class Intake:
         document = {**application(ADDENDUM, progress, today), "addendum_to": reference}
         payload = json.dumps(document, ensure_ascii=False).encode()
         files = [a.id for a in attachments(progress)]
-        if reference not in {s.reference for s in await self.open_applications(draft.owner, uow)}:
-            return self._turn(progress, (t(CLOSED_NOTE),))  # the draft stays; nothing is lost
-        number = await uow.add_addendum(draft, reference, payload, files)
+        try:
+            number = await uow.add_addendum(draft, reference, payload, files)
+        except Closed:  # withdrawn or decided meanwhile: the draft stays, nothing is lost
+            return self._turn(progress, (t(CLOSED_NOTE),))
         return Turn(progress.language, reference=reference, addendum=number)
 
     async def _replay(self, uow: UnitOfWork, owner: str) -> Turn | None:

@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 
 from dialogs import codec
 from dialogs.progress import Progress
-from storage.ports import Conflict, Draft, NotFound, Submission
+from storage import status
+from storage.ports import Closed, Conflict, Draft, NotFound, Submission
 
 
 @dataclass(frozen=True)
@@ -163,9 +164,10 @@ class MemoryUnit:
     ) -> int:
         """Keep a Nachtrag with the owner's application, erase the draft; returns its number."""
         handed = self.state.submissions.get(reference)
-        if handed is None or handed.owner != draft.owner \
-                or handed.entry.status in ("withdrawn", "recommended"):
-            raise NotFound(f"no open application {reference} of this person")
+        if handed is None or handed.owner != draft.owner:
+            raise NotFound(f"no application {reference} of this person")
+        if handed.entry.status in status.CLOSED:
+            raise Closed(f"{reference} is {handed.entry.status}")
         parts = await self._take(draft, "addendum.json", addendum, attachment_ids)
         number = len(handed.addenda) + 1
         entry = replace(handed.entry, addenda=number)

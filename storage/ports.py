@@ -23,6 +23,10 @@ class NotFound(Exception):
     """No such draft, attachment or submission."""
 
 
+class Closed(Exception):
+    """The application was withdrawn or decided: nothing can be added to it."""
+
+
 @dataclass(frozen=True)
 class Draft:
     """A person's draft; ``version`` 0 means not stored yet."""
@@ -89,7 +93,8 @@ class UnitOfWork(Protocol):
     ) -> int:
         """Seal a Nachtrag and its files to the owner's application ``reference``, queue the
         secretariat's notice and shred the draft. Returns the addendum's number (1, 2, …);
-        NotFound if ``reference`` is not one of the draft owner's applications.
+        NotFound if ``reference`` is not one of the draft owner's applications, Closed if it
+        was withdrawn or decided (nothing is written then).
         """
 
     async def submissions_of(self, owner: str) -> list[Submission]:

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select, update
 
 from dialogs import codec
 from dialogs.progress import Progress
-from storage import crypto, database
+from storage import crypto, database, status
 from storage.models import (
     addenda,
     addendum_keys,
@@ -23,7 +23,6 @@ from storage.models import (
 from storage.sql import SqlStore
 
 _d = drafts.c
-CLOSED = ("withdrawn", "recommended")
 
 
 @dataclass(frozen=True)
@@ -80,39 +79,29 @@ class Janitor:
         The application's contents go once its receipt was acknowledged; a Nachtrag's once it
         was exported. The queue row stays (status, audit trail, the sealed address for status
         notices, later Nachträge) until the case is closed: see :meth:`drop_closed`.
-        Returns how many sealed documents were purged.
+        Returns how many sealed rows (parts and key wraps) were removed.
         """
         acknowledged = select(submissions.c.reference).where(
-            submissions.c.acknowledged_at < before).scalar_subquery()
-        read = select(addenda.c.reference).where(
-            (addenda.c.reference == addendum_parts.c.reference)
-            & (addenda.c.number == addendum_parts.c.number)
-            & (addenda.c.acknowledged_at < before)).exists()
-        read_keys = select(addenda.c.reference).where(
-            (addenda.c.reference == addendum_keys.c.reference)
-            & (addenda.c.number == addendum_keys.c.number)
-            & (addenda.c.acknowledged_at < before)).exists()
+            submissions.c.acknowledged_at < before)
+        removed = 0
         async with self.store.engine.begin() as conn:
-            purged = await conn.execute(select(submission_keys.c.reference).distinct().where(
-                submission_keys.c.reference.in_(acknowledged)))
-            count = len(purged.all())
-            await conn.execute(delete(submission_parts).where(
-                submission_parts.c.reference.in_(acknowledged)))
-            await conn.execute(delete(submission_keys).where(
-                submission_keys.c.reference.in_(acknowledged)))
-            gone = await conn.execute(select(addendum_keys.c.reference, addendum_keys.c.number)
-                                      .distinct().where(read_keys))
-            count += len(gone.all())
-            await conn.execute(delete(addendum_parts).where(read))
-            await conn.execute(delete(addendum_keys).where(read_keys))
-        return count
+            for table in (submission_parts, submission_keys):
+                statement = delete(table).where(table.c.reference.in_(acknowledged))
+                removed += (await conn.execute(statement)).rowcount or 0
+            for table in (addendum_parts, addendum_keys):
+                exported = select(addenda.c.number).where(
+                    (addenda.c.reference == table.c.reference)
+                    & (addenda.c.number == table.c.number)
+                    & (addenda.c.acknowledged_at < before)).exists()
+                removed += (await conn.execute(delete(table).where(exported))).rowcount or 0
+        return removed
 
     async def drop_closed(self, before: datetime) -> int:
         """Forget cases closed (withdrawn, recommendation given) before ``before`` entirely."""
         last = select(status_events.c.reference).group_by(status_events.c.reference).having(
             func.max(status_events.c.at) < before)
         statement = delete(submissions).where(
-            submissions.c.status.in_(CLOSED) & submissions.c.reference.in_(last))
+            submissions.c.status.in_(status.CLOSED) & submissions.c.reference.in_(last))
         async with self.store.engine.begin() as conn:
             return (await conn.execute(statement)).rowcount or 0
 

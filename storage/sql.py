@@ -24,7 +24,7 @@ from storage import crypto, handoff, outbox, sealing, statements, status
 from storage.cache import DraftCache, Known
 from storage.keys import Keyring
 from storage.models import attachments, drafts, submissions
-from storage.ports import Conflict, Draft, KeyMissing, NotFound, Submission
+from storage.ports import Closed, Conflict, Draft, KeyMissing, NotFound, Submission
 from storage.sealing import RecipientKey
 from storage.statements import CoreStatements, InlineStatements, Statements
 from storage.writer import Writer
@@ -245,9 +245,10 @@ class SqlUnit:
         mine = select(submissions.c.owner_hash, submissions.c.status).where(
             submissions.c.reference == reference).with_for_update()
         row = (await self._conn.execute(mine)).first()
-        if row is None or row.owner_hash != self._keyring.owner_hash(draft.owner) \
-                or row.status in (status.WITHDRAWN, status.RECOMMENDED):
-            raise NotFound(f"no open application {reference} of this person")
+        if row is None or row.owner_hash != self._keyring.owner_hash(draft.owner):
+            raise NotFound(f"no application {reference} of this person")
+        if row.status in status.CLOSED:
+            raise Closed(f"{reference} is {row.status}")
         parts = await self._take(draft, "addendum.json", addendum, attachment_ids)
         number = await handoff.next_addendum(self._conn, reference)
         sealed_to = handoff.addendum_reference(reference, number)

@@ -23,6 +23,7 @@ NEXT: dict[str, tuple[str, ...]] = {
     WITHDRAWN: (),
 }
 STATUSES = tuple(NEXT)
+CLOSED = (RECOMMENDED, WITHDRAWN)  # decided or withdrawn: no Nachtrag, forgotten in time
 
 
 class InvalidTransition(ValueError):

@@ -9,6 +9,7 @@ the application it adds to.
 
 from __future__ import annotations
 
+from dialogs.content.life import health_consent_question
 from dialogs.content.predicates import health_consent
 from dialogs.model import Choice, Interview, Kind, Question, Section
 from dialogs.progress import REVIEW
@@ -28,14 +29,10 @@ ADDENDUM = Interview("addendum", 1, (
             "Do you have documents for this, e.g. a letter, a certificate or a contract? "
             "Send photos or PDF files."),
                  label=N_("Documents for the addendum"), optional=True),
-        # The id is the application's: the health predicate and withdrawing consent apply.
-        Question("health_consent", Kind.CHOICE, N_(
+        health_consent_question(N_(
             "Is something new about health, e.g. an illness or a medical certificate? Health "
             "data is very private. We use it only for this application, and only if you "
-            "agree.\n\nDo you agree that we ask about health?"),
-                 label=N_("Consent to health questions"), consent="health", choices=(
-            Choice("agree", N_("Yes, I agree")),
-            Choice("skip", N_("No, skip this part")))),
+            "agree.\n\nDo you agree that we ask about health?")),
         Question("addendum_health", Kind.STORY, N_(
             "What is new about health? Please tell us in your own words."),
                  label=N_("New facts about health"), when=health_consent, optional=True,

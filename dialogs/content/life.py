@@ -13,14 +13,21 @@ from dialogs.content.start import YES_NO_UNSURE
 from dialogs.model import YES_NO, Choice, Kind, Question, Section
 from dialogs.types import N_
 
+
+def health_consent_question(prompt: str) -> Question:
+    """Consent before any health question (GDPR Art. 9). Its id is what the health predicate
+    and withdrawing the consent look at, in the application and in a Nachtrag alike."""
+    return Question("health_consent", Kind.CHOICE, prompt,
+                    label=N_("Consent to health questions"), consent="health", choices=(
+        Choice("agree", N_("Yes, I agree")),
+        Choice("skip", N_("No, skip this part"))))
+
+
 HEALTH = Section("health", N_("Health"), (
-    Question("health_consent", Kind.CHOICE, N_(
+    health_consent_question(N_(
         "The next questions are about health. Health data is very private. We use it only "
         "for this application, and only if you agree. You can skip every question.\n\n"
-        "Do you agree that we ask about health?"),
-             label=N_("Consent to health questions"), consent="health", choices=(
-        Choice("agree", N_("Yes, I agree")),
-        Choice("skip", N_("No, skip this part")))),
+        "Do you agree that we ask about health?")),
     Question("health_issues", Kind.MULTI, N_(
         "Does someone in this application have one of these? Choose all that fit."),
              label=N_("Health"), when=health_consent, optional=True, decline=True,

@@ -26,6 +26,7 @@ from storage.keys import ENV_VAR
 from storage.ports import NotFound
 from storage.retention import Janitor
 from storage.sealing import format_fingerprint
+from storage.sql import SqlStore
 
 PASSPHRASE = "Leverkusen Härtefall 2026"
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3 Zzyzx"
@@ -43,10 +44,23 @@ class Office:
         self.ids: list[str] = []
         self.application: dict[str, Any] = {}
 
+    @classmethod
+    def opened(cls, root: Path) -> Office:
+        """Key pairs made and one application submitted."""
+        office = cls(root)
+        keygen(office.keys, PASSPHRASE)
+        keygen(office.keys, PASSPHRASE + " recovery", name="recovery")
+        asyncio.run(office.submit())
+        return office
+
+    async def store(self) -> SqlStore:
+        """The bot's store over this office's database, sealing to both key pairs."""
+        pubs = [self.keys / "secretariat.pub", self.keys / "recovery.pub"]
+        return await open_store(self.url, key_file=self.keys / "data.json", recipient_files=pubs)
+
     async def submit(self) -> None:
         """Go through the SQL store like the bot does."""
-        pubs = [self.keys / "secretariat.pub", self.keys / "recovery.pub"]
-        store = await open_store(self.url, key_file=self.keys / "data.json", recipient_files=pubs)
+        store = await self.store()
         try:
             async with store.unit() as unit:
                 draft = await unit.save_draft(unit.new_draft("tg:4711", Progress("q")))
@@ -82,13 +96,9 @@ class Office:
 @pytest.fixture(scope="module")
 def office(tmp_path_factory: pytest.TempPathFactory) -> Office:
     """Shared by the module: key derivation is slow on purpose."""
-    result = Office(tmp_path_factory.mktemp("office"))
-    keygen(result.keys, PASSPHRASE)
-    keygen(result.keys, PASSPHRASE + " recovery", name="recovery")
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv(ENV_VAR, raising=False)
-        asyncio.run(result.submit())
-    return result
+        return Office.opened(tmp_path_factory.mktemp("office"))
 
 
 @pytest.fixture
@@ -210,8 +220,7 @@ def test_commands_do_not_import_aiogram() -> None:
 
 async def add_addendum(office: Office, body: bytes, letter: bytes) -> None:
     """A Nachtrag through the SQL store, like the bot sends one."""
-    pubs = [office.keys / "secretariat.pub", office.keys / "recovery.pub"]
-    store = await open_store(office.url, key_file=office.keys / "data.json", recipient_files=pubs)
+    store = await office.store()
     try:
         async with store.unit() as unit:
             draft = await unit.save_draft(unit.new_draft("tg:4711", Progress("q")))
@@ -223,10 +232,7 @@ async def add_addendum(office: Office, body: bytes, letter: bytes) -> None:
 
 
 def test_a_nachtrag_is_shown_and_exported_beside_its_application(tmp_path: Path) -> None:
-    office = Office(tmp_path)
-    keygen(office.keys, PASSPHRASE)
-    keygen(office.keys, PASSPHRASE + " recovery", name="recovery")
-    asyncio.run(office.submit())
+    office = Office.opened(tmp_path)
     addendum = {"addendum_to": office.reference, "language": "fa", "sections": [
         {"id": "addendum", "title": "New facts or documents", "entries": [
             {"path": "addendum_facts", "label": "What is new", "kind": "story",
@@ -260,8 +266,7 @@ def test_a_nachtrag_is_shown_and_exported_beside_its_application(tmp_path: Path)
 
 async def purge(office: Office, acknowledged: dt.datetime | None, before: dt.datetime) -> None:
     """The bot's retention sweep: sealed contents leave after the secretariat has them."""
-    store = await open_store(office.url, key_file=office.keys / "data.json",
-                             recipient_files=[office.keys / "secretariat.pub"])
+    store = await office.store()
     try:
         if acknowledged:
             await status.change(store.engine, office.reference, status.RECEIVED, "GS-1",
@@ -272,10 +277,7 @@ async def purge(office: Office, acknowledged: dt.datetime | None, before: dt.dat
 
 
 def test_after_the_retention_period_only_later_nachtraege_are_exported(tmp_path: Path) -> None:
-    office = Office(tmp_path)
-    keygen(office.keys, PASSPHRASE)
-    keygen(office.keys, PASSPHRASE + " recovery", name="recovery")
-    asyncio.run(office.submit())
+    office = Office.opened(tmp_path)
     now = dt.datetime.now(dt.UTC)
     asyncio.run(purge(office, now - dt.timedelta(days=40), now - dt.timedelta(days=30)))
     addendum = {"addendum_to": office.reference, "language": "de", "sections": []}
