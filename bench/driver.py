@@ -14,7 +14,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 
 from bench.applicants import Script
-from bench.stub import Wire, text_update
+from bench.stub import Wire, parse, text_update
 from bot.polling import Poller
 
 IN_FLIGHT = 16
@@ -57,18 +57,19 @@ class Phase:
 
 
 class Timed:
-    """Stands in for the Dispatcher in the Poller: times each update from feed to finish."""
+    """Stands in for the Dispatcher in the Poller: times each update from its batch's arrival
+    (getUpdates answered, not yet parsed) to the end of its handling (reply sent)."""
 
     def __init__(self, dispatcher: Dispatcher) -> None:
         self.dispatcher = dispatcher
         self.latencies: list[float] = []
+        self.arrived = 0.0
 
     async def feed_update(self, bot: Bot, update: Update, **kwargs: Any) -> Any:
-        started = time.perf_counter()
         try:
             return await self.dispatcher.feed_update(bot, update, **kwargs)
         finally:
-            self.latencies.append(time.perf_counter() - started)
+            self.latencies.append(time.perf_counter() - self.arrived)
 
 
 class Errors(logging.Handler):
@@ -97,10 +98,10 @@ class Ids:
 
 
 def batches(script: Script, users: Sequence[int], ids: Ids, *, sequential: bool,
-            per_user: int = 1) -> list[list[Update]]:
+            per_user: int = 1) -> list[list[dict[str, Any]]]:
     """Groups of IN_FLIGHT users; each batch carries ``per_user`` next answers of each."""
     steps = len(script.texts)
-    out: list[list[Update]] = []
+    out: list[list[dict[str, Any]]] = []
     for start in range(0, len(users), IN_FLIGHT):
         group = users[start : start + IN_FLIGHT]
         for first in range(0, steps, per_user):
@@ -126,7 +127,8 @@ async def run(target: Target, script: Script, users: int, ids: Ids, *, sequentia
     try:
         started = time.perf_counter()
         for batch in work:
-            await poller.handle(batch)
+            timed.arrived = time.perf_counter()
+            await poller.handle(parse(batch, target.bot))
         seconds = time.perf_counter() - started
     finally:
         logging.getLogger().removeHandler(errors)

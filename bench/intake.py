@@ -51,20 +51,27 @@ async def seed(store: SqlStore, script: Script, users: Sequence[int] | range) ->
 
 
 class RealIntake:
-    """The bot as ``antragslotse run`` builds it, minus the network."""
+    """The bot as ``antragslotse run`` builds it (flood limits in this process, metrics,
+    retries), minus the network."""
 
     name = "real"
 
     def __init__(self, store: SqlStore, script: Script, interview: Interview, view: View,
                  catalogs: Catalogs) -> None:
+        from antragslotse.settings import Settings
         from bench.stub import make_bot
-        from bot.app import dispatcher
+        from bot.app import dispatcher, throttle
+        from bot.metrics import Measure, Metrics
+        from bot.retries import RetryUpdates
 
         self.store = store
         self.script = script
         self.intake = Intake(store, interview, dt.date.today, "en")
         self.bot, self.wire = make_bot()
-        self.dispatcher = dispatcher(self.intake, view, catalogs)
+        metrics = Metrics()
+        flood = throttle(Settings(_env_file=None), store, None, self.intake, view, metrics)
+        self.dispatcher = dispatcher(self.intake, view, catalogs, flood, Measure(metrics),
+                                     RetryUpdates())
         self._expected: list[str] = []
 
     def use(self, expected: list[str]) -> None:

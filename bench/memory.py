@@ -50,7 +50,7 @@ async def answer(url: str, directory: Path, drafts: int, touched: int) -> dict[s
     from bench.applicants import expected_replies
     from bench.driver import IN_FLIGHT, BenchFailure, Timed
     from bench.intake import RealIntake
-    from bench.stub import text_update
+    from bench.stub import parse, text_update
     from bot.polling import Poller
     from bot.views import View
     from locales.catalogs import Catalogs
@@ -70,7 +70,7 @@ async def answer(url: str, directory: Path, drafts: int, touched: int) -> dict[s
         for start in range(0, len(users), IN_FLIGHT):
             batch = [text_update(start + n + 1, user, steps.texts[0])
                      for n, user in enumerate(users[start : start + IN_FLIGHT])]
-            await poller.handle(batch)
+            await poller.handle(parse(batch, real.bot))
         first = expected_replies(steps, interview, today, view)[0]
         wrong = [u for u in users if real.wire.sent.get(u) != [first]]
         if wrong:

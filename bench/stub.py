@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Sequence
 from typing import Any
 
 from aiogram import Bot
@@ -73,9 +73,9 @@ def make_bot() -> tuple[Bot, Wire]:
     return Bot(TOKEN, session=wire), wire
 
 
-def text_update(update_id: int, user_id: int, text: str, language: str = "de") -> Update:
-    """A private text message from a user, as getUpdates would deliver it."""
-    return Update.model_validate({
+def text_update(update_id: int, user_id: int, text: str, language: str = "de") -> dict[str, Any]:
+    """A private text message from a user, as getUpdates delivers it (JSON)."""
+    return {
         "update_id": update_id,
         "message": {
             "message_id": update_id, "date": 1767225600, "text": text,
@@ -83,4 +83,10 @@ def text_update(update_id: int, user_id: int, text: str, language: str = "de") -
             "from": {"id": user_id, "is_bot": False, "first_name": "A",
                      "language_code": language},
         },
-    })
+    }
+
+
+def parse(batch: Sequence[dict[str, Any]], bot: Bot) -> list[Update]:
+    """A batch as the bot's session parses getUpdates: bound to the bot, so the Dispatcher
+    need not rebuild each update (it would, through a JSON round trip, for an unbound one)."""
+    return [Update.model_validate(raw, context={"bot": bot}) for raw in batch]

@@ -16,10 +16,14 @@ from dialogs.engine import Action, Press, Say
 from dialogs.types import N_, Role, t
 from locales.catalogs import Catalogs
 
+# Button taps and typed answers are most of the traffic: ``typed`` is the dispatcher's first
+# router, so they skip every command's filter. A command never matches it (``filters.answer``
+# excludes text starting with "/"); ``router``, the last one, takes what nobody else did.
+typed = Router(name="typed answers")
 router = Router(name="answers")
 
 
-@router.callback_query(Tap.filter())
+@typed.callback_query(Tap.filter())
 async def on_tap(query: CallbackQuery, callback_data: Tap, intake: Intake, view: View,
                  event_update: Update) -> None:
     await query.answer()
@@ -46,7 +50,7 @@ async def on_unknown_tap(query: CallbackQuery, intake: Intake, view: View) -> No
         await after_tap(query, view.turn(turn), in_place=False)
 
 
-@router.message(filters.text)
+@typed.message(filters.answer)
 async def on_text(message: Message, bot: Bot, intake: Intake, view: View, catalogs: Catalogs,
                   event_update: Update) -> None:
     assert message.from_user is not None and message.text is not None

@@ -47,11 +47,13 @@ SORRY = N_("Sorry, something went wrong on our side. Your answers are safe. Plea
 def dispatcher(intake: Intake, view: View, catalogs: Catalogs,
                *middlewares: BaseMiddleware) -> Dispatcher:
     """Routers and the error handler; ``middlewares`` wrap every update, outermost first."""
-    dp = Dispatcher(intake=intake, privacy=Privacy(intake), view=view, catalogs=catalogs)
+    # No aiogram FSM: where a person is in the interview lives in their encrypted draft.
+    dp = Dispatcher(intake=intake, privacy=Privacy(intake), view=view, catalogs=catalogs,
+                    disable_fsm=True)
     for middleware in middlewares:
         dp.update.outer_middleware(middleware)
-    dp.include_routers(rights.router, addenda.router, commands.router, uploads.router,
-                      answers.router)
+    dp.include_routers(answers.typed, rights.router, addenda.router, commands.router,
+                       uploads.router, answers.router)
 
     # A passing fault (Telegram or the database briefly away) is not handled here: it goes
     # up, so the webhook answers 500 and Telegram sends the update again.

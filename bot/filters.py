@@ -10,12 +10,13 @@ from __future__ import annotations
 from aiogram.types import Message
 
 
-async def text(message: Message) -> bool:
-    return message.text is not None
-
-
 async def command(message: Message) -> bool:
     return message.text is not None and message.text.startswith("/")
+
+
+async def answer(message: Message) -> bool:
+    """Typed text that is not a command."""
+    return message.text is not None and not message.text.startswith("/")
 
 
 async def file(message: Message) -> bool:

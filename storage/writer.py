@@ -52,6 +52,7 @@ class Writer:
         self._queued = 0
         self._holder: asyncio.Task[object] | None = None
         self._group: _Group | None = None
+        self._conn: AsyncConnection | None = None  # kept between groups
         self._finishing: set[asyncio.Task[None]] = set()
 
     @asynccontextmanager
@@ -96,8 +97,10 @@ class Writer:
 
     async def _open(self) -> _Group:
         # The transaction is the driver's own: SQLAlchemy's (begun by a unit's first Core
-        # statement, if any) joins it and is merely closed at the end.
-        conn = await self._engine.connect()
+        # statement, if any) joins it and is merely ended at the end. The connection stays
+        # checked out between groups: one writer, one connection.
+        conn = self._conn or await self._engine.connect()
+        self._conn = None
         try:
             raw = await conn.get_raw_connection()
             driver = raw.driver_connection
@@ -158,13 +161,17 @@ class Writer:
                 await group.driver.commit()
             elif error is None:
                 await group.driver.rollback()
+            if error is None and group.conn.in_transaction():
+                await group.conn.commit()  # SQLAlchemy's view ends too (no trip: nothing open)
         except BaseException as exc:
             error = exc
-        if error is not None:
-            log.error("group commit failed: %s", type(error).__name__)
-            await self._discard(group)
         try:
-            await group.conn.close()
+            if error is None:
+                self._conn = group.conn  # the next group's
+            else:
+                log.error("group commit failed: %s", type(error).__name__)
+                await self._discard(group)
+                await group.conn.close()  # a fresh one from the pool for the next group
         finally:
             self._group = None
             self._lock.release()
@@ -181,8 +188,12 @@ class Writer:
             await group.conn.invalidate()
 
     async def close(self) -> None:
-        """Wait for the last group to reach the disk."""
+        """Wait for the last group to reach the disk, then give the connection back."""
         async with self._lock:
             pass
         if self._finishing:
             await asyncio.gather(*self._finishing, return_exceptions=True)
+        async with self._lock:
+            if self._conn is not None:
+                conn, self._conn = self._conn, None
+                await conn.close()

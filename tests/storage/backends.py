@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from storage import database
+from storage.keys import Keyring
 from storage.memory import MemoryStore
 from storage.models import metadata
 from storage.sealing import PrivateKey
@@ -20,6 +24,18 @@ PG_URL = os.environ.get("TEST_DATABASE_URL")
 needs_pg = pytest.mark.skipif(not PG_URL, reason="TEST_DATABASE_URL not set")
 OFFICE = PrivateKey.generate()
 RECOVERY = PrivateKey.generate()
+
+
+@asynccontextmanager
+async def replica(store: SqlStore, keyring: Keyring | None = None,
+                  **options: Any) -> AsyncIterator[SqlStore]:
+    """Another process's store on the same database: its own engine, writer and cache."""
+    engine = database.create_engine(store.engine.url.render_as_string(hide_password=False))
+    other = SqlStore(engine, keyring or store.keyring, store.recipients, **options)
+    try:
+        yield other
+    finally:
+        await other.close()
 
 
 @dataclass

@@ -12,7 +12,7 @@ from storage import database
 from storage.keys import Keyring
 from storage.models import drafts, submission_keys, submission_parts, submissions
 from storage.sql import SqlStore
-from tests.storage.backends import OFFICE, RECOVERY
+from tests.storage.backends import OFFICE, RECOVERY, replica
 
 MARKER = "Zzyzx-Marker-4711"
 OWNER = "tg:987654321"
@@ -23,9 +23,9 @@ async def test_nothing_personal_reaches_the_database_files(
 ) -> None:
     path = tmp_path / "antragslotse.db"
     engine = database.create_engine(f"sqlite:///{path}")
+    store = SqlStore(engine, keyring, [OFFICE.public_key()])
     try:
         await database.migrate(engine)
-        store = SqlStore(engine, keyring, [OFFICE.public_key()])
         progress = Progress("q").with_answer("story", FreeText((MARKER,), "de"), Role.APPLICANT)
         async with store.unit() as unit:
             draft = await unit.save_draft(unit.new_draft(OWNER, progress))
@@ -36,7 +36,7 @@ async def test_nothing_personal_reaches_the_database_files(
         assert Path(f"{path}-wal").stat().st_size > 0
         _assert_absent(path, Path(f"{path}-wal"))
     finally:
-        await engine.dispose()
+        await store.close()
     _assert_absent(path)
 
 
@@ -51,16 +51,16 @@ def _assert_absent(*paths: Path) -> None:
 async def test_rotation_rewraps_on_save_and_old_keys_stay_readable(sql: SqlStore) -> None:
     async with sql.unit() as unit:
         draft = await unit.save_draft(unit.new_draft("tg:1", Progress("q")))
-    rotated = SqlStore(sql.engine, sql.keyring.rotated(), sql.recipients)
-    async with rotated.unit() as unit:
-        loaded = await unit.load_draft("tg:1")
-        assert loaded == draft
-        await unit.save_draft(loaded)
-    async with sql.engine.connect() as conn:
-        key_id = (await conn.execute(select(drafts.c.key_id))).scalar_one()
-    assert key_id == rotated.keyring.active != sql.keyring.active
-    async with rotated.unit() as unit:
-        assert (await unit.load_draft("tg:1")) is not None
+    async with replica(sql, sql.keyring.rotated()) as rotated:
+        async with rotated.unit() as unit:
+            loaded = await unit.load_draft("tg:1")
+            assert loaded == draft
+            await unit.save_draft(loaded)
+        async with sql.engine.connect() as conn:
+            key_id = (await conn.execute(select(drafts.c.key_id))).scalar_one()
+        assert key_id == rotated.keyring.active != sql.keyring.active
+        async with rotated.unit() as unit:
+            assert (await unit.load_draft("tg:1")) is not None
 
 
 async def test_a_submission_is_sealed_to_every_recipient(sql: SqlStore) -> None:
