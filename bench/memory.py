@@ -51,6 +51,7 @@ async def answer(url: str, directory: Path, drafts: int, touched: int) -> dict[s
     from bench.driver import IN_FLIGHT, BenchFailure, Timed
     from bench.intake import RealIntake
     from bench.stub import parse, text_update
+    from bot.app import settle
     from bot.polling import Poller
     from bot.views import View
     from locales.catalogs import Catalogs
@@ -62,6 +63,7 @@ async def answer(url: str, directory: Path, drafts: int, touched: int) -> dict[s
     view = View(Presenter(wiring.renderer(catalogs, board), board))
     store = await open_bench_store(url, directory)
     real = RealIntake(store, steps, interview, view, catalogs)
+    settle()  # as ``antragslotse run`` does
     before = status_kib("VmRSS")
     stride = max(1, drafts // touched)
     users = [FIRST_USER + i * stride for i in range(min(touched, drafts))]

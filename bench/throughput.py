@@ -27,6 +27,7 @@ from bench.driver import BenchFailure, Ids, Phase, Target, run
 from bench.echo import Echo
 from bench.intake import RealIntake, open_bench_store
 from bench.naive import Naive
+from bot.app import settle
 from bot.views import View
 from locales.catalogs import Catalogs
 
@@ -58,6 +59,7 @@ async def measure(url: str, reps: int, users: int, warm_up: int = 16,
     real = RealIntake(store, steps, interview, view, catalogs)
     real.use(expected)
     targets: list[Target] = [Echo(), naive, real]
+    settle()  # as ``antragslotse run`` does once built (all three share this process)
     ids = Ids()
     try:
         for target in targets:  # warm-up: first-use costs (imports, caches) stay out

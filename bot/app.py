@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import logging
 import signal
 from collections.abc import Awaitable
@@ -72,6 +73,17 @@ def dispatcher(intake: Intake, view: View, catalogs: Catalogs,
     return dp
 
 
+def settle() -> None:
+    """Move everything built so far out of the garbage collector's sight.
+
+    aiogram, pydantic and the catalogs leave some hundred thousand long-lived objects (aiogram
+    alone ~165 MiB); a full collection walks all of them, ~200 ms here, stalling every update
+    in flight. Frozen, they are never walked again (a full collection: ~2 ms).
+    """
+    gc.collect()
+    gc.freeze()
+
+
 async def register_commands(bot: Bot, view: View, catalogs: Catalogs) -> None:
     """The command menu in every offered language (Telegram picks by the user's language)."""
     for lang in catalogs.languages:
@@ -122,6 +134,7 @@ async def run(settings: Settings) -> None:
     flood = throttle(settings, store, redis, intake, view, metrics)
     dp = dispatcher(intake, view, catalogs, flood, Measure(metrics), RetryUpdates())
     health = Health(store, catalogs, settings.default_language)
+    settle()
     stopping = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         asyncio.get_running_loop().add_signal_handler(sig, stopping.set)

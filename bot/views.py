@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -45,13 +46,10 @@ class View:
 
     def keyboard(self, screen: Screen, lang: str) -> InlineKeyboardMarkup | None:
         labels = self.presenter.labels(screen, lang)
-        rows = [
-            [InlineKeyboardButton(text=label, callback_data=Tap(
-                path=b.path, action=b.action.value, value=b.value).pack())
-             for label, b in zip(texts, row, strict=True)]
-            for texts, row in zip(labels, screen.buttons, strict=True)
-        ]
-        return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+        return _markup(tuple(
+            tuple((label, b.path, b.action.value, b.value)
+                  for label, b in zip(texts, row, strict=True))
+            for texts, row in zip(labels, screen.buttons, strict=True)))
 
     def picker(self, languages: tuple[Language, ...], first: str, lang: str) -> Reply:
         ordered = sorted(languages, key=lambda x: (x.code != first, x.code))
@@ -70,6 +68,18 @@ class View:
         question = t(N_("Do you really want to delete all your answers and files? "
                         "This cannot be undone."))
         return Reply(self.text(question, lang), InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+@lru_cache(maxsize=512)
+def _markup(rows: tuple[tuple[tuple[str, str, str, str], ...], ...]
+            ) -> InlineKeyboardMarkup | None:
+    """The keyboard of (label, path, action, value) rows: the same for every person on the
+    same question in the same language, so built once (aiogram's objects are not cheap)."""
+    built = [[InlineKeyboardButton(text=label, callback_data=Tap(
+                  path=path, action=action, value=value).pack())
+              for label, path, action, value in row]
+             for row in rows]
+    return InlineKeyboardMarkup(inline_keyboard=built) if built else None
 
 
 def _fit(text: str) -> str:

@@ -247,7 +247,7 @@ def _advance(
     interview: Interview, p: Progress, step: Step, today: dt.date, *, saved: bool = True
 ) -> Outcome:
     """Move past ``step``: to the next question, or back to the review after an edit."""
-    later = flow.walk(interview, p.answers, today)  # walked only as far as needed
+    later = flow.walk(interview, p.answers, today, step.section)  # only as far as needed
     if not any(s.path == step.path for s in later):
         later = iter(())  # the step is no longer relevant: nothing comes after it
     notes = (SAVED,) if saved else ()

@@ -32,10 +32,13 @@ def steps(interview: Interview, values: Mapping[str, Value], today: dt.date) -> 
     return list(walk(interview, values, today))
 
 
-def walk(interview: Interview, values: Mapping[str, Value], today: dt.date) -> Iterator[Step]:
-    """The relevant steps one by one, in order (stop early when you have what you need)."""
+def walk(interview: Interview, values: Mapping[str, Value], today: dt.date,
+         first_section: int = 0) -> Iterator[Step]:
+    """The relevant steps one by one, in order (stop early when you have what you need),
+    from the start of ``first_section`` on: whether a step is relevant depends on the
+    answers only, never on the steps before it."""
     top = Answers(values, today)
-    for index, section in enumerate(interview.sections):
+    for index, section in enumerate(interview.sections[first_section:], start=first_section):
         for item in section.items:
             if isinstance(item, Question):
                 if item.when is None or item.when(top):

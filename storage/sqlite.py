@@ -28,6 +28,7 @@ from sqlalchemy import Dialect
 from sqlalchemy.sql import ClauseElement
 
 Outcome = tuple[Any, int, int | None, list[Any]]
+GIVEN = object()  # a parameter the caller must give
 
 
 def _run(connection: Connection, sql: str, parameters: Any, many: bool, begin: bool) -> Outcome:
@@ -107,17 +108,21 @@ class Prepared:
                  columns: Sequence[str] | None = None) -> None:
         compiled = statement.compile(dialect=dialect, column_keys=columns)
         self.sql = str(compiled)
-        self._compiled = compiled
         names: Sequence[str] = compiled.positiontup or []  # type: ignore[attr-defined]
         binds = compiled.binds  # type: ignore[attr-defined]
-        # dialect_impl: SQLite's own DATETIME (a string format), under any TypeDecorator
-        self._order = [(name, binds[name].type.dialect_impl(dialect).bind_processor(dialect))
+        # Per parameter: the value the statement fixes itself (e.g. ``notice=0``) or GIVEN,
+        # and the converter (dialect_impl: SQLite's own DATETIME, under any TypeDecorator).
+        self._order = [(name, GIVEN if binds[name].required else binds[name].value,
+                        binds[name].type.dialect_impl(dialect).bind_processor(dialect))
                        for name in names]
 
     def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
-        merged = self._compiled.construct_params(dict(values)) or {}
-        return tuple(merged[name] if convert is None else convert(merged[name])
-                     for name, convert in self._order)
+        """The positional parameters; a missing value raises KeyError."""
+        out = []
+        for name, fixed, convert in self._order:
+            value = values[name] if fixed is GIVEN else values.get(name, fixed)
+            out.append(value if convert is None else convert(value))
+        return tuple(out)
 
 
 class Connection(aiosqlite.Connection):
