@@ -41,6 +41,9 @@ async def on_my_data(message: Message, bot: Bot, privacy: Privacy, view: View) -
         texts.append(t(N_("Sent application {reference} ({date}): {status}."),
                        reference=Verbatim(sent.reference), date=_date(sent.submitted_at),
                        status=t(STATUS.get(sent.status, N_("sent")))))
+        if sent.addenda:
+            texts.append(plural("{n} addition was sent to it later.",
+                                "{n} additions were sent to it later.", sent.addenda))
     if data.submissions:
         texts.append(t(N_("The bot can no longer read a sent application: only the "
                           "secretariat can. Ask the secretariat to see or delete it.")))

@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from dialogs import codec
@@ -23,7 +23,7 @@ from dialogs.progress import Progress
 from storage import crypto, handoff, outbox, sealing, statements, status
 from storage.cache import DraftCache, Known
 from storage.keys import Keyring
-from storage.models import attachments, drafts, submissions
+from storage.models import addenda, attachments, drafts, submissions
 from storage.ports import Closed, Conflict, Draft, KeyMissing, NotFound, Submission
 from storage.sealing import RecipientKey
 from storage.statements import CoreStatements, InlineStatements, Statements
@@ -99,9 +99,12 @@ _attachment = select(attachments.c.content).where(
     (attachments.c.id == bindparam("attachment_id"))
     & (attachments.c.draft_id == bindparam("draft_id"))
 )
+_addenda = select(func.count()).where(
+    addenda.c.reference == submissions.c.reference).scalar_subquery()
 _mine = (
     select(submissions.c.reference, submissions.c.submitted_at, submissions.c.urgent,
-           submissions.c.status, submissions.c.contact, submissions.c.contact_key_id)
+           submissions.c.status, submissions.c.contact, submissions.c.contact_key_id,
+           _addenda.label("addenda"))
     .where(submissions.c.owner_hash == bindparam("owner_hash"))
     .order_by(submissions.c.year, submissions.c.sequence)
 )
@@ -291,7 +294,7 @@ class SqlUnit:
     async def submissions_of(self, owner: str) -> list[Submission]:
         """The owner's submissions as the queue lists them, oldest first."""
         rows = await self._conn.execute(_mine, {"owner_hash": self._keyring.owner_hash(owner)})
-        return [Submission(r.reference, r.submitted_at, r.urgent, r.status,
+        return [Submission(r.reference, r.submitted_at, r.urgent, r.status, addenda=r.addenda,
                            language=self._language(r.reference, r.contact, r.contact_key_id))
                 for r in rows]
 

@@ -145,6 +145,10 @@ async def test_a_whole_application_survives_a_crash_and_reaches_the_secretariat(
         user.send_command("/start")  # after sending: how to add more, and a new application
         hint = await user.next_message()
         assert reference.group() in hint.text and "/add" in hint.text
+        user.send_command("/mydata")  # the sent application and its Nachtrag are listed
+        mine = (await user.messages_until(lambda m: reference.group() in m.text
+                                          and "gesendet" in m.text))[-1]  # after the picker
+        assert "1 Nachtrag wurde später dazu gesendet" in mine.text
         await bot.terminate()
         await assert_nothing_readable(me.typed, data, logs, database_url)
 

@@ -257,6 +257,8 @@ async def test_an_addendum_is_sealed_to_its_own_application(backend: Backend) ->
     second = await saved(backend.store, "tg:1")
     async with backend.store.unit() as unit:
         assert await unit.add_addendum(second, reference, b'{"n": 2}', []) == 2
+        mine = {s.reference: s.addenda for s in await unit.submissions_of("tg:1")}
+        assert mine == {reference: 2}  # what /mydata tells the person
     if isinstance(backend.store, SqlStore):
         found = await queue.fetch_addenda(backend.store.engine, reference)
         assert [a.number for a in found] == [1, 2]
