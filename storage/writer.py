@@ -52,7 +52,7 @@ class Writer:
         self._queued = 0
         self._holder: asyncio.Task[object] | None = None
         self._group: _Group | None = None
-        self._conn: AsyncConnection | None = None  # kept between groups
+        self._kept: tuple[AsyncConnection, sqlite.Connection] | None = None  # between groups
         self._finishing: set[asyncio.Task[None]] = set()
 
     @asynccontextmanager
@@ -99,12 +99,9 @@ class Writer:
         # The transaction is the driver's own: SQLAlchemy's (begun by a unit's first Core
         # statement, if any) joins it and is merely ended at the end. The connection stays
         # checked out between groups: one writer, one connection.
-        conn = self._conn or await self._engine.connect()
-        self._conn = None
+        kept, self._kept = self._kept, None
+        conn, driver = kept or await self._connect()
         try:
-            raw = await conn.get_raw_connection()
-            driver = raw.driver_connection
-            assert isinstance(driver, sqlite.Connection)
             driver.begin()
             await driver.begin_now()
         except BaseException:
@@ -113,6 +110,16 @@ class Writer:
         done = asyncio.get_running_loop().create_future()
         self._group = _Group(conn, driver, done)
         return self._group
+
+    async def _connect(self) -> tuple[AsyncConnection, sqlite.Connection]:
+        conn = await self._engine.connect()
+        try:
+            driver = (await conn.get_raw_connection()).driver_connection
+        except BaseException:
+            await conn.close()
+            raise
+        assert isinstance(driver, sqlite.Connection)
+        return conn, driver
 
     async def _keep(self, group: _Group) -> None:
         group.members += 1  # counted first: if RELEASE fails, the group fails, this unit too
@@ -167,7 +174,7 @@ class Writer:
             error = exc
         try:
             if error is None:
-                self._conn = group.conn  # the next group's
+                self._kept = group.conn, group.driver  # the next group's
             else:
                 log.error("group commit failed: %s", type(error).__name__)
                 await self._discard(group)
@@ -194,6 +201,6 @@ class Writer:
         if self._finishing:
             await asyncio.gather(*self._finishing, return_exceptions=True)
         async with self._lock:
-            if self._conn is not None:
-                conn, self._conn = self._conn, None
+            if self._kept is not None:
+                (conn, _), self._kept = self._kept, None
                 await conn.close()

@@ -83,6 +83,19 @@ async def test_units_arriving_together_share_one_commit(
     assert len(commits) < 16 and sum(commits) == 16
 
 
+async def test_the_writer_keeps_one_connection_until_closed(
+    store: SqlStore, engine: AsyncEngine
+) -> None:
+    for n in range(3):  # three groups, one after another
+        assert await claim(store, n)
+    pool = engine.pool
+    assert pool.checkedout() == 1  # type: ignore[attr-defined]
+    async with engine.connect() as conn:  # others read beside it
+        assert len((await conn.execute(select(processed_updates))).all()) == 3
+    await store.close()
+    assert pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
 async def test_a_failing_unit_leaves_its_group_alone(store: SqlStore, engine: AsyncEngine) -> None:
     results = await asyncio.gather(*(claim(store, n, fail=n == 3) for n in range(6)),
                                    return_exceptions=True)
