@@ -4,7 +4,8 @@ The secretariat prints and files one document per case, so whatever can be a pag
 one, behind the application:
 
 - a photo gets a page of its own, captioned with its number, checklist item and file name,
-  scaled to fit A4 (landscape when wider than high, turned upright by its EXIF orientation);
+  scaled to fit A4 (landscape when wider than high, turned upright by its EXIF orientation:
+  embedded as sent and turned on the page, so a phone's JPEG is never decoded);
 - a PDF is appended page by page with pypdf, unchanged: re-drawing it would lose its text
   layer, and a scan's pages are already pages;
 - a voice note cannot live in a PDF: the cover lists its file name, and the file lies beside
@@ -29,6 +30,9 @@ from pypdf import PdfReader, PdfWriter
 from secretariat.german import KINDS, German
 
 _ORIENTATION = 0x0112  # EXIF tag
+# EXIF orientation → degrees a photo stored so is turned counter-clockwise to stand upright.
+# The mirrored orientations (2, 4, 5, 7), rare, are turned by Pillow instead.
+_TURNS = {1: 0, 3: 180, 6: 270, 8: 90}
 VOICE = "Sprachnachricht: nicht im PDF, die Datei liegt bei"
 UNREADABLE = "nicht lesbar oder leer: die Originaldatei liegt bei"
 
@@ -43,8 +47,9 @@ class Enclosure:
     purpose: str  # the checklist item or question it was sent for, in German
     kind: str  # photo | pdf | voice | unreadable
     note: str  # how the PDF includes it, in German
-    photo: Image.Image | bytes | None = None  # oriented image, or the untouched bytes
-    size: tuple[int, int] = (0, 0)  # the photo's width and height in pixels
+    photo: Image.Image | bytes | None = None  # the untouched bytes, or a mirrored one upright
+    size: tuple[int, int] = (0, 0)  # the photo's width and height in pixels, upright
+    turn: int = 0  # degrees counter-clockwise that stand ``photo`` upright on the page
     pages: bytes = b""  # a PDF's pages, already read and written once by pypdf
 
     @property
@@ -96,8 +101,9 @@ def _enclosure(
     photo = _photo(data)
     if photo is None:
         return made(kind="unreadable", note=f"{KINDS.get(kind, 'Datei')} {UNREADABLE}")
-    image, size = photo
-    return made(kind="photo", note="Bild, auf eigener Seite angefügt", photo=image, size=size)
+    image, size, turn = photo
+    return made(kind="photo", note="Bild, auf eigener Seite angefügt", photo=image, size=size,
+                turn=turn)
 
 
 def _pdf(data: bytes) -> tuple[bytes, int]:
@@ -115,17 +121,23 @@ def _pdf(data: bytes) -> tuple[bytes, int]:
         return b"", 0
 
 
-def _photo(data: bytes) -> tuple[Image.Image | bytes, tuple[int, int]] | None:
-    """The image as fpdf2 embeds it, and its size: the bytes as sent (a JPEG is embedded
-    as it is, fast), or turned upright by its EXIF orientation; None if Pillow cannot read it."""
+def _photo(data: bytes) -> tuple[Image.Image | bytes, tuple[int, int], int] | None:
+    """The image as fpdf2 embeds it, its upright size and the turn that stands it upright.
+
+    The bytes as sent (a JPEG is embedded as it is: fast, and not compressed a second time),
+    turned on the page by their EXIF orientation; only a mirrored photo is turned by Pillow.
+    None if Pillow cannot read it.
+    """
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)  # a bomb is unreadable
             image = Image.open(io.BytesIO(data))
-            if image.getexif().get(_ORIENTATION, 1) == 1:
-                return data, image.size
+            turn = _TURNS.get(image.getexif().get(_ORIENTATION, 1))
+            if turn is not None:
+                width, height = image.size
+                return data, (height, width) if turn % 180 else (width, height), turn
             upright = ImageOps.exif_transpose(image)
-            return upright, upright.size
+            return upright, upright.size, 0
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Warning):
         return None
 

@@ -11,7 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import nullcontext
 from typing import Any
+
+from fpdf.image_parsing import preload_image
 
 from secretariat.enclosures import Enclosure, enclosures, merge
 from secretariat.german import (
@@ -237,13 +240,17 @@ def _photo_page(sheet: Sheet, enclosure: Enclosure) -> None:
     sheet.start_section(enclosure.title)
     sheet.paragraph(enclosure.title, size=11, style="B")
     sheet.paragraph(enclosure.name, size=8.5, color=GREY)
-    top = sheet.get_y() + 2
-    height = sheet.h - sheet.b_margin - top
+    x, y, w = sheet.l_margin, sheet.get_y() + 2, sheet.epw
+    h = sheet.h - sheet.b_margin - y
+    centre = (x + w / 2, y + h / 2)
+    if enclosure.turn % 180:  # stored on its side: fitted into the box on its side, then turned
+        x, y, w, h = centre[0] - h / 2, centre[1] - w / 2, h, w
+    turned = sheet.rotation(enclosure.turn, *centre) if enclosure.turn else nullcontext()
     try:
-        sheet.image(
-            enclosure.photo, x=sheet.l_margin, y=top, w=sheet.epw, h=height,
-            keep_aspect_ratio=True,
-        )
+        if enclosure.turn:  # read it first: fpdf2 leaves the turn open if image() fails inside
+            preload_image(sheet.image_cache, enclosure.photo)
+        with turned:
+            sheet.image(enclosure.photo, x=x, y=y, w=w, h=h, keep_aspect_ratio=True)
     except Exception:  # Pillow read the header, fpdf2 may still fail on an odd file
         sheet.paragraph("Das Bild lässt sich nicht einbetten; die Originaldatei liegt bei.",
                         color=GREY)

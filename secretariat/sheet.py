@@ -13,7 +13,7 @@ from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import Align, TableBordersLayout, VAlign, XPos, YPos
-from fpdf.fonts import FontFace
+from fpdf.fonts import FontFace, TTFFont
 from fpdf.table import Table
 
 from secretariat import fonts
@@ -37,7 +37,8 @@ class Sheet(FPDF):
         self.set_margins(18, 14, 18)
         self.set_auto_page_break(True, margin=16)
         for (family, style), name in fonts.FILES.items():
-            self.add_font(family, style, fonts.FOLDER / name)
+            # What FPDF.add_font does for a .ttf, with a font that remembers its shaping.
+            self.fonts[family + style] = Font(self, fonts.FOLDER / name, family + style, style)
         self.set_fallback_fonts(list(fonts.FALLBACKS), exact_match=False)
         self.set_text_shaping(True)
         self.covered = frozenset(c for f in self.fonts.values() for c in getattr(f, "cmap", ()))
@@ -136,6 +137,56 @@ class Sheet(FPDF):
         # tests/secretariat/test_sheet.py fails without this.
         self.current_font_is_set_on_page = False
         return bool(super()._render_styled_text_line(*args, **kwargs))
+
+
+class Font(TTFFont):
+    """A font that shapes each text once per document.
+
+    fpdf2 breaks lines by shaping every character, then the whole line so far, once per
+    character, and lays out each table cell twice (to measure the row, then to draw it):
+    nearly every string is shaped again and again, and each time costs a HarfBuzz call.
+    The results depend only on the text, the size and the shaping parameters; glyphs enter
+    the document's subset the first time, so answering later calls from memory changes nothing.
+    """
+
+    __slots__ = ("_shaped", "_widths")
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self._widths: dict[tuple[Any, ...], tuple[int, float]] = {}
+        self._shaped: dict[tuple[Any, ...], Sequence[dict[str, Any]]] = {}
+
+    def get_text_width(
+        self, text: str, font_size_pt: float, text_shaping_params: dict[str, Any] | None
+    ) -> tuple[int, float]:
+        if not text_shaping_params:
+            return super().get_text_width(text, font_size_pt, text_shaping_params)
+        self.biggest_size_pt = max(self.biggest_size_pt, font_size_pt)
+        key = _key(text, font_size_pt, text_shaping_params)
+        width = self._widths.get(key)
+        if width is None:
+            width = self._widths[key] = super().get_text_width(
+                text, font_size_pt, text_shaping_params
+            )
+        return width
+
+    def shape_text(
+        self, text: str, font_size_pt: float, text_shaping_params: dict[str, Any] | None
+    ) -> Sequence[dict[str, Any]]:
+        key = _key(text, font_size_pt, text_shaping_params or {})
+        shaped = self._shaped.get(key)
+        if shaped is None:
+            shaped = self._shaped[key] = super().shape_text(
+                text, font_size_pt, text_shaping_params
+            )
+        return shaped
+
+
+def _key(text: str, size: float, params: dict[str, Any]) -> tuple[Any, ...]:
+    """What HarfBuzz's result depends on (see fpdf.fonts.TTFFont.perform_harfbuzz_shaping)."""
+    features = params.get("features")
+    return (text, size, params.get("fragment_direction"), params.get("script"),
+            params.get("language"), tuple(features.items()) if features else ())
 
 
 def is_rtl(text: str) -> bool:

@@ -23,6 +23,7 @@ from babel.messages.pofile import read_po
 from fontTools.ttLib import TTFont
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ContentStream
 
 from dialogs.application import application
 from dialogs.content import INTERVIEW
@@ -257,6 +258,46 @@ def test_photos_become_pages_pdfs_are_merged_voice_notes_listed() -> None:
     assert files[number["voice"] - 1][1] in cover
     assert "Sprachnachricht: nicht im PDF" in cover
     assert cover.count("nicht lesbar oder leer") == 2  # the broken PDF and the cut-off photo
+
+
+@pytest.mark.parametrize(
+    ("orientation", "corner"),
+    [(1, (-1, 1)), (3, (1, -1)), (6, (1, 1)), (8, (-1, -1))],  # (x, y), y pointing up
+)
+def test_a_turned_photo_is_embedded_as_sent_and_turned_on_the_page(
+    orientation: int, corner: tuple[int, int]
+) -> None:
+    sent = image((800, 600), "JPEG", orientation)
+    pdf = render_pdf({"language": "de"}, "", [("p", "p.jpg", sent)])
+    page = PdfReader(io.BytesIO(pdf)).pages[-1]
+    (embedded,) = [x.get_object() for x in page["/Resources"]["/XObject"].values()]
+    assert embedded.get_data() == sent  # no decoding, no second JPEG compression
+    first = drawn(page, (0, 1))  # the stored image's top-left pixel (image space, y up)
+    centre = drawn(page, (0.5, 0.5))
+    assert (sign(first[0] - centre[0]), sign(first[1] - centre[1])) == corner
+
+
+def drawn(page: Any, point: tuple[float, float]) -> tuple[float, float]:
+    """Where a point of the page's image lands: its ``cm`` matrices multiplied up to ``Do``."""
+    ctm, saved = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), []
+    for operands, operator in ContentStream(page.get_contents(), None).operations:
+        if operator == b"q":
+            saved.append(ctm)
+        elif operator == b"Q":
+            ctm = saved.pop()
+        elif operator == b"cm":
+            a, b, c, d, e, f = (float(n) for n in operands)
+            p, q, r, s, t, u = ctm
+            ctm = (a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s,
+                   e * p + f * r + t, e * q + f * s + u)
+        elif operator == b"Do":
+            x, y = point
+            return x * ctm[0] + y * ctm[2] + ctm[4], x * ctm[1] + y * ctm[3] + ctm[5]
+    raise AssertionError("no image drawn")
+
+
+def sign(value: float) -> int:
+    return (value > 0) - (value < 0)
 
 
 def test_an_application_without_sections_or_files_still_renders() -> None:
