@@ -24,8 +24,8 @@ from functools import partial
 from typing import Any
 
 import aiosqlite
-from sqlalchemy import Dialect
-from sqlalchemy.sql import ClauseElement
+
+from storage.compiled import Prepared
 
 Outcome = tuple[Any, int, int | None, list[Any]]
 
@@ -98,26 +98,6 @@ class Cursor:
 
     async def close(self) -> None:
         self._rows = []
-
-
-class Prepared:
-    """A Core statement compiled once for SQLite: its SQL, parameter order and converters."""
-
-    def __init__(self, statement: ClauseElement, dialect: Dialect,
-                 columns: Sequence[str] | None = None) -> None:
-        compiled = statement.compile(dialect=dialect, column_keys=columns)
-        self.sql = str(compiled)
-        self._compiled = compiled
-        names: Sequence[str] = compiled.positiontup or []  # type: ignore[attr-defined]
-        binds = compiled.binds  # type: ignore[attr-defined]
-        # dialect_impl: SQLite's own DATETIME (a string format), under any TypeDecorator
-        self._order = [(name, binds[name].type.dialect_impl(dialect).bind_processor(dialect))
-                       for name in names]
-
-    def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
-        merged = self._compiled.construct_params(dict(values)) or {}
-        return tuple(merged[name] if convert is None else convert(merged[name])
-                     for name, convert in self._order)
 
 
 class Connection(aiosqlite.Connection):

@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from storage import database
+from storage.keys import Keyring
 from storage.memory import MemoryStore
 from storage.models import metadata
 from storage.sealing import PrivateKey
@@ -61,3 +63,9 @@ async def sql_engine(name: str, tmp_path: Path, pg_url: str | None) -> AsyncEngi
     async with engine.begin() as conn:
         await conn.execute(text(f"TRUNCATE {tables}"))
     return engine
+
+
+def replica(sql: SqlStore, keyring: Keyring | None = None, **options: Any) -> SqlStore:
+    """Another process on the same database: its own engine (close it: ``await .close()``)."""
+    engine = database.create_engine(sql.engine.url.render_as_string(hide_password=False))
+    return SqlStore(engine, keyring or sql.keyring, sql.recipients, **options)

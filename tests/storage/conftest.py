@@ -84,15 +84,16 @@ async def backend(any_kind: Kind, tmp_path: Path, keyring: Keyring) -> AsyncIter
     try:
         yield Backend(name, store, engine)
     finally:
-        await engine.dispose()
+        await store.close()  # its held connections (PostgreSQL), then the engine
 
 
 @pytest.fixture
 async def sql(sql_kind: Kind, tmp_path: Path, keyring: Keyring) -> AsyncIterator[SqlStore]:
     """Each SQL store, empty."""
     name, url = sql_kind
-    engine = await sql_engine(name, tmp_path, url)
+    store = SqlStore(await sql_engine(name, tmp_path, url), keyring,
+                     [OFFICE.public_key(), RECOVERY.public_key()])
     try:
-        yield SqlStore(engine, keyring, [OFFICE.public_key(), RECOVERY.public_key()])
+        yield store
     finally:
-        await engine.dispose()
+        await store.close()

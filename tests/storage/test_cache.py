@@ -9,6 +9,7 @@ from dialogs.progress import Progress
 from storage.cache import DraftCache
 from storage.ports import Draft
 from storage.sql import SqlStore
+from tests.storage.backends import replica
 
 
 @pytest.fixture
@@ -55,9 +56,10 @@ async def test_a_draft_changed_elsewhere_is_read_from_the_database(
     sql: SqlStore, decoded: list[int]
 ) -> None:
     draft = await saved(sql, "tg:1", "q")
-    other = SqlStore(sql.engine, sql.keyring, sql.recipients)  # another replica
+    other = replica(sql)
     async with other.unit() as unit:
         await unit.save_draft(Draft(draft.id, "tg:1", draft.version, Progress("elsewhere")))
+    await other.close()
     async with sql.unit() as unit:
         loaded = await unit.load_draft("tg:1")
     assert loaded is not None and loaded.progress.cursor == "elsewhere" and len(decoded) == 1

@@ -15,6 +15,7 @@ from storage.keys import Keyring
 from storage.models import attachments, drafts
 from storage.ports import KeyMissing
 from storage.sql import SqlStore
+from tests.storage.backends import replica
 
 GOLDEN = Path(__file__).parent / "golden"
 KEY = bytes(range(32))
@@ -83,14 +84,14 @@ async def test_wrong_kek_is_refused_by_the_store(sql: SqlStore) -> None:
     async with sql.unit() as unit:
         await unit.save_draft(unit.new_draft("tg:1", Progress("q")))
     impostor = Keyring({sql.keyring.active: bytes(32)}, sql.keyring.active, sql.keyring.index_key)
-    with pytest.raises(crypto.Undecryptable):
-        async with SqlStore(sql.engine, impostor, sql.recipients).unit() as unit:
-            await unit.load_draft("tg:1")
     stranger = Keyring.generate()
     other = Keyring(stranger.keks, stranger.active, sql.keyring.index_key)
-    with pytest.raises(KeyMissing):
-        async with SqlStore(sql.engine, other, sql.recipients).unit() as unit:
-            await unit.load_draft("tg:1")
+    for keyring, refused in ((impostor, crypto.Undecryptable), (other, KeyMissing)):
+        store = replica(sql, keyring)
+        with pytest.raises(refused):
+            async with store.unit() as unit:
+                await unit.load_draft("tg:1")
+        await store.close()
 
 
 async def test_ciphertext_moved_between_rows_is_refused_by_the_store(sql: SqlStore) -> None:

@@ -11,7 +11,7 @@ from storage import queue
 from storage.ports import NotFound
 from storage.sealing import NotRecipient, PrivateKey
 from storage.sql import SqlStore
-from tests.storage.backends import OFFICE, RECOVERY
+from tests.storage.backends import OFFICE, RECOVERY, replica
 
 START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -38,8 +38,9 @@ async def submit_all(store: SqlStore, urgent: list[bool]) -> list[str]:
 
 
 async def test_urgent_first_then_oldest_first(sql: SqlStore) -> None:
-    store = SqlStore(sql.engine, sql.keyring, sql.recipients, "KÖL", clock=Ticking())
+    store = replica(sql, reference_prefix="KÖL", clock=Ticking())
     refs = await submit_all(store, [False, True, False, True])
+    await store.close()
     assert refs[0] == "KÖL-2026-0001"
     listed = await queue.list_submissions(sql.engine)
     assert [s.reference for s in listed] == [refs[1], refs[3], refs[0], refs[2]]

@@ -12,7 +12,7 @@ from storage import database
 from storage.keys import Keyring
 from storage.models import drafts, submission_keys, submission_parts, submissions
 from storage.sql import SqlStore
-from tests.storage.backends import OFFICE, RECOVERY
+from tests.storage.backends import OFFICE, RECOVERY, replica
 
 MARKER = "Zzyzx-Marker-4711"
 OWNER = "tg:987654321"
@@ -51,7 +51,7 @@ def _assert_absent(*paths: Path) -> None:
 async def test_rotation_rewraps_on_save_and_old_keys_stay_readable(sql: SqlStore) -> None:
     async with sql.unit() as unit:
         draft = await unit.save_draft(unit.new_draft("tg:1", Progress("q")))
-    rotated = SqlStore(sql.engine, sql.keyring.rotated(), sql.recipients)
+    rotated = replica(sql, sql.keyring.rotated())
     async with rotated.unit() as unit:
         loaded = await unit.load_draft("tg:1")
         assert loaded == draft
@@ -61,6 +61,7 @@ async def test_rotation_rewraps_on_save_and_old_keys_stay_readable(sql: SqlStore
     assert key_id == rotated.keyring.active != sql.keyring.active
     async with rotated.unit() as unit:
         assert (await unit.load_draft("tg:1")) is not None
+    await rotated.close()
 
 
 async def test_a_submission_is_sealed_to_every_recipient(sql: SqlStore) -> None:
