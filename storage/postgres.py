@@ -48,10 +48,11 @@ class Driver(Protocol):
 
 def literal(value: object) -> str | None:
     """``value`` as an SQL literal, for the kinds that need no escaping; else None."""
+    # Subclasses could render themselves otherwise: the base types' own methods are used.
     if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
+        return int.__repr__(value)
     if isinstance(value, datetime) and value.tzinfo is not None:
-        return f"'{value.isoformat()}'"  # digits, '-', ':', '.', '+' and 'T' only
+        return f"'{datetime.isoformat(value)}'"  # digits, '-', ':', '.', '+' and 'T' only
     return None
 
 

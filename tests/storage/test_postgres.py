@@ -39,6 +39,18 @@ def test_only_plain_numbers_and_aware_times_are_written_in(value: object,
     assert postgres.literal(value) == expected
 
 
+class Sneaky(int):
+    def __str__(self) -> str:
+        return "1); DROP TABLE drafts; --"
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def test_a_subclass_cannot_write_itself_in() -> None:
+    assert postgres.literal(Sneaky(5)) == "5"
+
+
 def test_the_claim_travels_with_begin_as_text() -> None:
     sql = postgres.inline(PREPARED["claim"], {"update_id": 42, "processed_at": WHEN})
     assert sql == ("INSERT INTO processed_updates (update_id, processed_at) VALUES "
