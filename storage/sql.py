@@ -1,8 +1,10 @@
 """The SQL store: drafts encrypted per draft, hand-off sealed, one transaction per unit.
 
 On SQLite every unit runs on the process's one writer (storage/writer.py), which commits
-units in groups; on PostgreSQL each unit is its own transaction on the pool. Recently
-used drafts stay decrypted in a small cache (storage/cache.py).
+units in groups; on PostgreSQL each unit is its own transaction on one of a few held
+connections, run on asyncpg directly (storage/postgres.py). Either way the frequent
+statements run on the driver's connection (storage/statements.py). Recently used drafts
+stay decrypted in a small cache (storage/cache.py).
 """
 
 from __future__ import annotations
@@ -20,13 +22,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from dialogs import codec
 from dialogs.progress import Progress
-from storage import crypto, handoff, outbox, sealing, statements, status
+from storage import crypto, database, handoff, outbox, postgres, sealing, statements, status
 from storage.cache import DraftCache, Known
 from storage.keys import Keyring
 from storage.models import addenda, attachments, drafts, submissions
 from storage.ports import Closed, Conflict, Draft, KeyMissing, NotFound, Submission
 from storage.sealing import RecipientKey
-from storage.statements import CoreStatements, InlineStatements, Statements
+from storage.statements import InlineStatements, Statements
 from storage.writer import Writer
 
 Clock = Callable[[], datetime]
@@ -63,10 +65,11 @@ class SqlStore:
         self.clock = clock
         self.refresh_keys: Callable[[], object] | None = None  # reloads ``keyring`` if set
         self.cache = DraftCache()
-        self._table = statements.statements(engine.dialect.name)
+        self._prepared = statements.prepare(engine.dialect)
         sqlite_engine = engine.dialect.name == "sqlite"
         self._writer = Writer(engine) if sqlite_engine else None
-        self._prepared = statements.prepare(engine.dialect) if sqlite_engine else {}
+        self._held = None if sqlite_engine else postgres.Connections(
+            engine, self._prepared, database.unit_connections(engine))
 
     def keys_for(self, key_id: str) -> Keyring:
         """The keyring, reloaded first if ``key_id`` is new (rotated while running)."""
@@ -77,13 +80,14 @@ class SqlStore:
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[SqlUnit]:
         """A transaction: commits on clean exit, rolls back on an exception."""
-        if self._writer is None:
-            async with self.engine.begin() as conn:
-                unit = SqlUnit(conn, self, CoreStatements(conn, self._table))
+        if self._held is not None:
+            async with self._held.unit() as transaction:
+                unit = SqlUnit(self, transaction)
                 yield unit
         else:
+            assert self._writer is not None
             async with self._writer.unit() as (conn, driver):
-                unit = SqlUnit(conn, self, InlineStatements(driver, self._prepared))
+                unit = SqlUnit(self, InlineStatements(conn, driver, self._prepared))
                 yield unit
         self.cache.keep(unit.known)  # committed: what this unit read or wrote is current
 
@@ -91,6 +95,8 @@ class SqlStore:
         """Finish the last commit and release the engine's connections."""
         if self._writer is not None:
             await self._writer.close()
+        if self._held is not None:
+            await self._held.close()
         await self.engine.dispose()
 
 
@@ -113,8 +119,7 @@ _mine = (
 class SqlUnit:
     """One transaction's view of the store; it never commits itself."""
 
-    def __init__(self, conn: AsyncConnection, store: SqlStore, sql: Statements) -> None:
-        self._conn = conn
+    def __init__(self, store: SqlStore, sql: Statements) -> None:
         self._sql = sql
         self._store = store
         self._keyring = store.keyring
@@ -178,7 +183,8 @@ class SqlUnit:
         """Erase the draft, its attachments (cascade) and its data key (crypto-shredding)."""
         owner_hash = self._keyring.owner_hash(owner)
         statement = delete(drafts).where(_d.owner_hash == owner_hash).returning(_d.id)
-        deleted = (await self._conn.execute(statement)).scalars().all()
+        conn = await self._core()
+        deleted = (await conn.execute(statement)).scalars().all()
         for draft_id in deleted:
             self._forget(draft_id)
         return bool(deleted)
@@ -189,7 +195,8 @@ class SqlUnit:
             return 0
         statement = delete(attachments).where(
             (attachments.c.draft_id == draft.id) & attachments.c.id.in_(list(attachment_ids)))
-        return (await self._conn.execute(statement)).rowcount or 0
+        conn = await self._core()
+        return (await conn.execute(statement)).rowcount or 0
 
     async def add_attachment(self, draft: Draft, data: bytes, kind: str, mime: str) -> str:
         """Store a file encrypted with the draft's key; returns its id."""
@@ -205,14 +212,16 @@ class SqlUnit:
             "content": crypto.encrypt(data_key, data, _place(attachment_id, "content")),
             "created_at": self._store.clock(),
         }
-        await self._conn.execute(attachments.insert(), [row])
+        conn = await self._core()
+        await conn.execute(attachments.insert(), [row])
         return attachment_id
 
     async def read_attachment(self, draft: Draft, attachment_id: str) -> bytes:
         """Decrypt a stored file of this draft."""
         _, data_key = await self._data_key(draft.id, missing=NotFound)
         params = {"attachment_id": attachment_id, "draft_id": draft.id}
-        blob = (await self._conn.execute(_attachment, params)).scalar()
+        conn = await self._core()
+        blob = (await conn.execute(_attachment, params)).scalar()
         if blob is None:
             raise NotFound(f"no attachment {attachment_id} in this draft")
         return crypto.decrypt(data_key, blob, _place(attachment_id, "content"))
@@ -223,13 +232,11 @@ class SqlUnit:
     ) -> str:
         """Seal the application and files for the secretariat, queue it, shred the draft."""
         parts = await self._take(draft, "application.json", application, attachment_ids)
-        store = self._store
-        reference = await handoff.next_reference(
-            self._conn, store.reference_prefix, store.clock().year
-        )
+        store, conn = self._store, await self._core()
+        reference = await handoff.next_reference(conn, store.reference_prefix, store.clock().year)
         envelope = sealing.seal(reference, parts, store.recipients)
         await handoff.record(
-            self._conn,
+            conn,
             envelope,
             owner_hash=self._keyring.owner_hash(draft.owner),
             urgent=urgent,
@@ -237,7 +244,7 @@ class SqlUnit:
             repeat_hash=None if repeat_key is None else self._keyring.blind("repeat", repeat_key),
         )
         await self._announce(reference, draft, urgent)
-        await self._conn.execute(delete(drafts).where(_d.id == draft.id))
+        await conn.execute(delete(drafts).where(_d.id == draft.id))
         self._forget(draft.id)
         return reference
 
@@ -247,20 +254,21 @@ class SqlUnit:
         """Seal a Nachtrag to the owner's application, queue the notice, shred the draft."""
         mine = select(submissions.c.owner_hash, submissions.c.status).where(
             submissions.c.reference == reference).with_for_update()
-        row = (await self._conn.execute(mine)).first()
+        conn = await self._core()
+        row = (await conn.execute(mine)).first()
         if row is None or row.owner_hash != self._keyring.owner_hash(draft.owner):
             raise NotFound(f"no application {reference} of this person")
         if row.status in status.CLOSED:
             raise Closed(f"{reference} is {row.status}")
         parts = await self._take(draft, "addendum.json", addendum, attachment_ids)
-        number = await handoff.next_addendum(self._conn, reference)
+        number = await handoff.next_addendum(conn, reference)
         sealed_to = handoff.addendum_reference(reference, number)
         envelope = sealing.seal(sealed_to, parts, self._store.recipients)
         now = self._store.clock()
-        await handoff.record_addendum(self._conn, reference, number, envelope, now)
-        await outbox.enqueue(self._conn, outbox.SECRETARIAT, "addendum", reference,
+        await handoff.record_addendum(conn, reference, number, envelope, now)
+        await outbox.enqueue(conn, outbox.SECRETARIAT, "addendum", reference,
                              {"number": number}, now)
-        await self._conn.execute(delete(drafts).where(_d.id == draft.id))
+        await conn.execute(delete(drafts).where(_d.id == draft.id))
         self._forget(draft.id)
         return number
 
@@ -271,7 +279,8 @@ class SqlUnit:
         # and then finds the version moved on (Conflict) instead of a half-gone draft.
         params = {"draft_id": draft.id, "expected": draft.version}
         bumped = update(drafts).where(_guard).values(version=_d.version + 1)
-        if (await self._conn.execute(bumped, params)).rowcount != 1:
+        conn = await self._core()
+        if (await conn.execute(bumped, params)).rowcount != 1:
             raise Conflict(f"draft {draft.id} was submitted, deleted or changed")
         parts = {name: document}
         for attachment_id in attachment_ids:
@@ -281,19 +290,20 @@ class SqlUnit:
 
     async def _announce(self, reference: str, draft: Draft, urgent: bool) -> None:
         """Keep where to reach the person (encrypted) and queue the secretariat's notice."""
-        now, progress = self._store.clock(), draft.progress
+        now, progress, conn = self._store.clock(), draft.progress, await self._core()
         if progress.contact is not None:
             sealed = outbox.seal_contact(self._keyring, reference, progress.contact,
                                          progress.language)
-            await self._conn.execute(update(submissions).where(
+            await conn.execute(update(submissions).where(
                 submissions.c.reference == reference).values(
                     contact=sealed, contact_key_id=self._keyring.active))
-        await outbox.enqueue(self._conn, outbox.SECRETARIAT, "new_application", reference,
+        await outbox.enqueue(conn, outbox.SECRETARIAT, "new_application", reference,
                              {"urgent": urgent}, now)
 
     async def submissions_of(self, owner: str) -> list[Submission]:
         """The owner's submissions as the queue lists them, oldest first."""
-        rows = await self._conn.execute(_mine, {"owner_hash": self._keyring.owner_hash(owner)})
+        conn = await self._core()
+        rows = await conn.execute(_mine, {"owner_hash": self._keyring.owner_hash(owner)})
         return [Submission(r.reference, r.submitted_at, r.urgent, r.status, addenda=r.addenda,
                            language=self._language(r.reference, r.contact, r.contact_key_id))
                 for r in rows]
@@ -317,6 +327,10 @@ class SqlUnit:
         key_id, wrapped = rows[0]
         self._unwrap(draft_id, key_id, wrapped)
         return self._keys[draft_id]
+
+    async def _core(self) -> AsyncConnection:
+        """The unit's connection for statements through SQLAlchemy."""
+        return await self._sql.connection()
 
     def _know(self, key_id: str) -> None:
         self._keyring = self._store.keys_for(key_id)

@@ -24,11 +24,10 @@ from functools import partial
 from typing import Any
 
 import aiosqlite
-from sqlalchemy import Dialect
-from sqlalchemy.sql import ClauseElement
+
+from storage.compiled import Prepared
 
 Outcome = tuple[Any, int, int | None, list[Any]]
-GIVEN = object()  # a parameter the caller must give
 
 
 def _run(connection: Connection, sql: str, parameters: Any, many: bool, begin: bool) -> Outcome:
@@ -99,30 +98,6 @@ class Cursor:
 
     async def close(self) -> None:
         self._rows = []
-
-
-class Prepared:
-    """A Core statement compiled once for SQLite: its SQL, parameter order and converters."""
-
-    def __init__(self, statement: ClauseElement, dialect: Dialect,
-                 columns: Sequence[str] | None = None) -> None:
-        compiled = statement.compile(dialect=dialect, column_keys=columns)
-        self.sql = str(compiled)
-        names: Sequence[str] = compiled.positiontup or []  # type: ignore[attr-defined]
-        binds = compiled.binds  # type: ignore[attr-defined]
-        # Per parameter: the value the statement fixes itself (e.g. ``notice=0``) or GIVEN,
-        # and the converter (dialect_impl: SQLite's own DATETIME, under any TypeDecorator).
-        self._order = [(name, GIVEN if binds[name].required else binds[name].value,
-                        binds[name].type.dialect_impl(dialect).bind_processor(dialect))
-                       for name in names]
-
-    def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
-        """The positional parameters; a missing value raises KeyError."""
-        out = []
-        for name, fixed, convert in self._order:
-            value = values[name] if fixed is GIVEN else values.get(name, fixed)
-            out.append(value if convert is None else convert(value))
-        return tuple(out)
 
 
 class Connection(aiosqlite.Connection):

@@ -1,10 +1,11 @@
-"""The store's frequent statements, and the two ways a unit of work runs them.
+"""The store's frequent statements, and the ways a unit of work runs them.
 
 Every update runs the same few statements: claim the update id, load the draft, save it.
-On PostgreSQL they go through SQLAlchemy (asyncpg prepares and caches them itself). On
-SQLite they are compiled once (``storage.sqlite.Prepared``) and run inline on the one
-writer's connection, inside its open write transaction: no SQLAlchemy round, no thread
-trip. Everything rarer (files, hand-off, deletion) goes through SQLAlchemy on both.
+They are compiled once (``storage.compiled.Prepared``) and run on the driver's connection
+without SQLAlchemy's per-execute work: on SQLite inline on the one writer's connection,
+inside its open write transaction (no thread trip); on PostgreSQL on the unit's asyncpg
+connection, which prepares each once (``storage.postgres.Transaction``). Everything rarer
+(files, hand-off, deletion) goes through SQLAlchemy on both, on ``connection()``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import sqlite
+from storage.compiled import Prepared
 from storage.models import drafts, processed_updates
 
 _d = drafts.c
@@ -61,25 +63,17 @@ class Statements(Protocol):
 
     async def count(self, name: str, values: Mapping[str, Any]) -> int: ...
 
-
-class CoreStatements:
-    """Through SQLAlchemy (PostgreSQL)."""
-
-    def __init__(self, conn: AsyncConnection, table: Table) -> None:
-        self._conn = conn
-        self._table = table
-
-    async def rows(self, name: str, values: Mapping[str, Any]) -> list[Any]:
-        return list((await self._conn.execute(self._table[name][0], dict(values))).all())
-
-    async def count(self, name: str, values: Mapping[str, Any]) -> int:
-        return (await self._conn.execute(self._table[name][0], dict(values))).rowcount
+    async def connection(self) -> AsyncConnection:
+        """The connection for everything else (through SQLAlchemy), in the same transaction."""
+        ...
 
 
 class InlineStatements:
     """Compiled once, run on the SQLite writer's connection (inline when its thread is idle)."""
 
-    def __init__(self, driver: sqlite.Connection, prepared: Mapping[str, sqlite.Prepared]) -> None:
+    def __init__(self, conn: AsyncConnection, driver: sqlite.Connection,
+                 prepared: Mapping[str, Prepared]) -> None:
+        self._conn = conn
         self._driver = driver
         self._prepared = prepared
 
@@ -89,8 +83,11 @@ class InlineStatements:
     async def count(self, name: str, values: Mapping[str, Any]) -> int:
         return (await self._driver.run(self._prepared[name], values))[0]
 
+    async def connection(self) -> AsyncConnection:
+        return self._conn
 
-def prepare(dialect: Dialect) -> dict[str, sqlite.Prepared]:
-    """The frequent statements compiled for SQLite."""
-    return {name: sqlite.Prepared(statement, dialect, columns)
-            for name, (statement, columns) in statements("sqlite").items()}
+
+def prepare(dialect: Dialect) -> dict[str, Prepared]:
+    """The frequent statements compiled for ``dialect``."""
+    return {name: Prepared(statement, dialect, columns)
+            for name, (statement, columns) in statements(dialect.name).items()}

@@ -77,3 +77,4 @@ async def sql_engine(name: str, tmp_path: Path, pg_url: str | None) -> AsyncEngi
     async with engine.begin() as conn:
         await conn.execute(text(f"TRUNCATE {tables}"))
     return engine
+

@@ -14,6 +14,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import database, sqlite
+from storage.compiled import Prepared
 from storage.models import processed_updates
 
 
@@ -76,7 +77,7 @@ def test_prepared_statements_convert_parameters_like_core() -> None:
     from sqlalchemy.dialects import sqlite as dialect
 
     statement = dialect.insert(processed_updates).on_conflict_do_nothing()
-    prepared = sqlite.Prepared(statement, dialect.dialect(), ["update_id", "processed_at"])
+    prepared = Prepared(statement, dialect.dialect(), ["update_id", "processed_at"])
     when = datetime(2026, 5, 1, 12, 0, 1, 5, tzinfo=UTC)
     assert prepared.sql.startswith("INSERT INTO processed_updates (update_id, processed_at)")
     assert prepared.parameters({"processed_at": when, "update_id": 9}) == (
@@ -89,7 +90,7 @@ async def test_inline_statements_run_only_inside_a_write_transaction(
     from sqlalchemy import text
     from sqlalchemy.dialects import sqlite as dialect
 
-    prepared = sqlite.Prepared(text("SELECT 1"), dialect.dialect())
+    prepared = Prepared(text("SELECT 1"), dialect.dialect())
     with pytest.raises(RuntimeError):
         await connection.run(prepared, {})
     connection.begin()
@@ -135,7 +136,7 @@ async def test_a_cancelled_trip_keeps_the_loop_thread_off_the_connection(
     with pytest.raises(asyncio.CancelledError):
         await slow
     assert not connection.idle() and connection.transaction_open()
-    prepared = sqlite.Prepared(text("SELECT count(*) FROM t"), dialect.dialect())
+    prepared = Prepared(text("SELECT count(*) FROM t"), dialect.dialect())
     counted = asyncio.create_task(connection.run(prepared, {}))  # queued behind, not inline
     undone = asyncio.create_task(connection.rollback())  # also queued, not skipped
     await asyncio.sleep(0.05)

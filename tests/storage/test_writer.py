@@ -312,11 +312,11 @@ async def test_a_unit_cancelled_mid_statement_is_undone_and_the_writer_goes_on(
     async def slow() -> None:
         async with store.unit() as unit:
             await unit.claim_update(1)
-            raw = await unit._conn.get_raw_connection()
-            driver = raw.driver_connection
+            conn = await unit._core()
+            driver = (await conn.get_raw_connection()).driver_connection
             assert isinstance(driver, sqlite.Connection)
             await driver._execute(driver._conn.create_function, "blocking", 1, blocking)
-            await unit._conn.execute(text("INSERT INTO processed_updates "
+            await conn.execute(text("INSERT INTO processed_updates "
                                           "VALUES (blocking(2), '2026-01-01 00:00:00.000000')"))
 
     task = asyncio.create_task(slow())
