@@ -56,7 +56,11 @@ class Poller:
             delay = 1.0
             await self.handle(updates)
         if self.offset is not None:  # confirm the last batch so a restart does not repeat it
-            await self._fetch(0)
+            try:
+                await self._fetch(0)
+            except Exception as exc:  # Telegram away: the batch comes again and is skipped
+                log.warning("could not confirm the last updates (%s); after a restart they "
+                            "come again and are recognised", type(exc).__name__)
 
     async def handle(self, updates: Sequence[Update]) -> None:
         lanes: dict[int, list[Update]] = defaultdict(list)

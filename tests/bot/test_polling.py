@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from aiogram import Bot, Dispatcher
+from aiogram.exceptions import TelegramNetworkError
+from aiogram.methods import GetUpdates
 from aiogram.types import Chat, Message, Update, User
 from sqlalchemy import exc as sql
 
@@ -49,3 +52,18 @@ async def test_retries_are_bounded_and_a_bug_is_not_retried() -> None:
     polling = poller({20: [database_away()] * 5, 22: [ValueError("a bug")]}, handled)
     await polling.handle([update(20, 1), update(21, 1), update(22, 1)])
     assert handled == [20, 20, 20, 21, 22] and polling.offset == 23
+
+
+async def test_stopping_while_telegram_is_away_ends_cleanly(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    polling = poller({}, [])
+    polling.offset = 42  # a batch was handled but not yet confirmed
+
+    async def away(timeout: int) -> list[Update]:
+        raise TelegramNetworkError(method=GetUpdates(), message="Request timeout error")
+
+    monkeypatch.setattr(polling, "_fetch", away)
+    polling.stop()
+    await polling.run()  # no exception: the batch comes again after a restart, and is skipped
+    assert "could not confirm the last updates (TelegramNetworkError)" in caplog.text
