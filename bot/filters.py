@@ -11,12 +11,13 @@ from aiogram.types import Message
 
 
 async def command(message: Message) -> bool:
-    return message.text is not None and message.text.startswith("/")
+    """A command, as aiogram's Command filter reads one (leading spaces allowed)."""
+    return message.text is not None and message.text.lstrip().startswith("/")
 
 
 async def answer(message: Message) -> bool:
     """Typed text that is not a command."""
-    return message.text is not None and not message.text.startswith("/")
+    return message.text is not None and not message.text.lstrip().startswith("/")
 
 
 async def file(message: Message) -> bool:

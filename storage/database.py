@@ -23,8 +23,8 @@ SQLITE_PRAGMAS = {
     "secure_delete": "1",
 }
 MIGRATIONS = Path(__file__).parent / "migrations"
-POSTGRES_POOL = 18  # connections per process (mind max_connections across replicas)
-SPARE = 2  # of a fixed pool, left to everything but units of work (outbox, queue, checks)
+POSTGRES_POOL = 20  # connections per process (mind max_connections across replicas)
+SPARE = 4  # of a fixed pool, left to everything but units (outbox, janitor, health, metrics)
 
 
 class DatabaseMisconfigured(RuntimeError):

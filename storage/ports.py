@@ -27,6 +27,10 @@ class Closed(Exception):
     """The application was withdrawn or decided: nothing can be added to it."""
 
 
+class StoreClosed(RuntimeError):
+    """A unit of work was asked for after the store was closed (shutting down)."""
+
+
 @dataclass(frozen=True)
 class Draft:
     """A person's draft; ``version`` 0 means not stored yet."""

@@ -19,7 +19,10 @@ Durability is unchanged: a unit's block ends only after its COMMIT returned (wit
 ``synchronous_commit`` as the server has it: on). Units in flight at the same time run on
 their own connections and the server lets their commits share WAL flushes. A unit that
 fails is rolled back alone; a connection whose state is in doubt (a failed ROLLBACK or
-COMMIT, a cancellation midway) is closed, never used again.
+COMMIT) is closed, never used again. The server or a connection gone away is a passing
+fault (``ConnectionLost``: the update is tried again), and every idle held connection is
+let go with it, as SQLAlchemy's pool would; a deadlock or serialization failure is a
+``Conflict`` (the intake runs the answer again). Waiting for a connection is bounded.
 """
 
 from __future__ import annotations
@@ -34,8 +37,26 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage.compiled import Prepared
+from storage.ports import Conflict, StoreClosed
 
 _PLACEHOLDER = re.compile(r"\$(\d+)")
+WAIT = 30.0  # seconds a unit waits for a held connection (SQLAlchemy's pool_timeout)
+
+
+class ConnectionLost(ConnectionError):
+    """The server or the connection went away during a unit: trying again may succeed."""
+
+
+def _translated(exc: Exception) -> Exception | None:
+    """The store's error for a driver error that is not the unit's own fault, else None."""
+    from asyncpg import exceptions as pg  # type: ignore[import-untyped]  # only on a failure
+
+    if isinstance(exc, OSError | pg.InterfaceError | pg.InternalClientError
+                  | pg.PostgresConnectionError | pg.OperatorInterventionError):
+        return ConnectionLost(type(exc).__name__)
+    if isinstance(exc, pg.TransactionRollbackError):  # deadlock, serialization failure
+        return Conflict(type(exc).__name__)
+    return None
 
 
 class Driver(Protocol):
@@ -50,8 +71,9 @@ def literal(value: object) -> str | None:
     """``value`` as an SQL literal, for the kinds that need no escaping; else None."""
     # Subclasses could render themselves otherwise: the base types' own methods are used.
     if isinstance(value, int) and not isinstance(value, bool):
-        return int.__repr__(value)
-    if isinstance(value, datetime) and value.tzinfo is not None:
+        text = int.__repr__(value)
+        return f"({text})" if value < 0 else text  # never "--", never "-N::BIGINT"
+    if isinstance(value, datetime) and value.utcoffset() is not None:
         return f"'{datetime.isoformat(value)}'"  # digits, '-', ':', '.', '+' and 'T' only
     return None
 
@@ -82,7 +104,10 @@ class Transaction:
     async def rows(self, name: str, values: Mapping[str, Any]) -> list[Any]:
         await self._begin()
         statement = self._prepared[name]
-        return await self._driver.fetch(statement.sql, *statement.parameters(values))
+        try:
+            return await self._driver.fetch(statement.sql, *statement.parameters(values))
+        except Exception as exc:
+            raise _translated(exc) or exc from exc
 
     async def count(self, name: str, values: Mapping[str, Any]) -> int:
         statement = self._prepared[name]
@@ -90,9 +115,15 @@ class Transaction:
             text = inline(statement, values)
             if text is not None:  # one round trip for both (simple query protocol)
                 self.begun = True
-                return count(await self._driver.execute(f"BEGIN; {text}"))
+                return count(await self._execute(f"BEGIN; {text}"))
             await self._begin()
-        return count(await self._driver.execute(statement.sql, *statement.parameters(values)))
+        return count(await self._execute(statement.sql, *statement.parameters(values)))
+
+    async def _execute(self, query: str, *args: Any) -> str:
+        try:
+            return await self._driver.execute(query, *args)
+        except Exception as exc:
+            raise _translated(exc) or exc from exc
 
     async def connection(self) -> AsyncConnection:
         """The connection for statements through SQLAlchemy, inside this transaction."""
@@ -102,11 +133,13 @@ class Transaction:
     async def _begin(self) -> None:
         if not self.begun:
             self.begun = True
-            await self._driver.execute("BEGIN")
+            await self._execute("BEGIN")
 
     async def commit(self) -> None:
-        if self.begun:
-            await self._driver.execute("COMMIT")
+        # A statement that failed inside the transaction (its error caught by the caller)
+        # leaves it aborted: the server answers COMMIT with ROLLBACK. Nothing was kept.
+        if self.begun and await self._execute("COMMIT") != "COMMIT":
+            raise RuntimeError("the transaction was rolled back: a statement in it failed")
         if self._conn.in_transaction():  # SQLAlchemy's own bookkeeping (no I/O here)
             await self._conn.commit()
 
@@ -131,33 +164,66 @@ class Connections:
         self._prepared = prepared
         self._slots = asyncio.Semaphore(size)
         self._idle: list[tuple[AsyncConnection, Driver]] = []
+        self._closed = False
+        self._running = 0  # units begun (waiting for a slot included), not yet ended
+        self._quiet = asyncio.Event()
+        self._quiet.set()
 
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[Transaction]:
         """A transaction: committed when the block ends cleanly, else rolled back."""
-        async with self._slots:
-            conn, driver = self._idle.pop() if self._idle else await self._connect()
-            transaction = Transaction(conn, driver, self._prepared)
-            clean = False  # the connection is idle, outside any transaction
+        if self._closed:
+            raise StoreClosed("the store is closed")
+        self._running += 1
+        self._quiet.clear()
+        try:
+            async with asyncio.timeout(WAIT):  # all held connections stuck: a passing fault
+                await self._slots.acquire()
             try:
-                try:
+                async with self._held() as transaction:
                     yield transaction
-                except BaseException:
-                    clean = await asyncio.shield(transaction.rollback())
-                    raise
-                await transaction.commit()
-                clean = True
             finally:
-                if clean:
-                    self._idle.append((conn, driver))
-                else:
-                    await asyncio.shield(self._drop(conn))
+                self._slots.release()
+        finally:
+            self._running -= 1
+            if not self._running:
+                self._quiet.set()
+
+    @asynccontextmanager
+    async def _held(self) -> AsyncIterator[Transaction]:
+        conn, driver = self._idle.pop() if self._idle else await self._connect()
+        transaction = Transaction(conn, driver, self._prepared)
+        clean = False  # the connection is idle, outside any transaction
+        try:
+            try:
+                yield transaction
+            except BaseException as exc:
+                if isinstance(exc, ConnectionLost):  # the others are likely gone too
+                    await asyncio.shield(self._let_go())
+                clean = await asyncio.shield(transaction.rollback())
+                raise
+            await transaction.commit()
+            clean = True
+        finally:
+            if clean and not self._closed:
+                self._idle.append((conn, driver))
+            else:
+                await asyncio.shield(self._drop(conn) if not clean else conn.close())
 
     async def _connect(self) -> tuple[AsyncConnection, Driver]:
         conn = await self._engine.connect()
-        driver: Driver | None = (await conn.get_raw_connection()).driver_connection
+        try:
+            driver: Driver | None = (await conn.get_raw_connection()).driver_connection
+        except BaseException:
+            await conn.close()
+            raise
         assert driver is not None  # a live pooled connection
         return conn, driver
+
+    async def _let_go(self) -> None:
+        """Give every idle held connection back, invalidated: the next units connect anew."""
+        while self._idle:
+            await self._drop(self._idle.pop()[0])
 
     @staticmethod
     async def _drop(conn: AsyncConnection) -> None:
@@ -167,6 +233,8 @@ class Connections:
             await conn.close()
 
     async def close(self) -> None:
-        """Hand the idle connections back to the pool (units still running keep theirs)."""
+        """Refuse new units, wait for those under way, then hand the connections back."""
+        self._closed = True
+        await self._quiet.wait()
         while self._idle:
             await self._idle.pop()[0].close()

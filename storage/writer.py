@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage import sqlite
+from storage.ports import StoreClosed
 
 log = logging.getLogger(__name__)
 MAX_GROUP = 64  # units per commit at most: bounds the wait of the first unit of a group
@@ -53,6 +54,7 @@ class Writer:
         self._holder: asyncio.Task[object] | None = None
         self._group: _Group | None = None
         self._kept: tuple[AsyncConnection, sqlite.Connection] | None = None  # between groups
+        self._closed = False
         self._finishing: set[asyncio.Task[None]] = set()
 
     @asynccontextmanager
@@ -61,6 +63,8 @@ class Writer:
         task = asyncio.current_task()
         if task is not None and task is self._holder:
             raise NestedUnit("a unit of work is already open in this task")
+        if self._closed:
+            raise StoreClosed("the store is closed")
         self._queued += 1
         try:
             await self._lock.acquire()
@@ -100,6 +104,9 @@ class Writer:
         # statement, if any) joins it and is merely ended at the end. The connection stays
         # checked out between groups: one writer, one connection.
         kept, self._kept = self._kept, None
+        if kept is not None and (kept[0].in_transaction() or kept[1].transaction_open()):
+            await kept[0].close()  # used outside a unit meanwhile: not this group's to join
+            kept = None
         conn, driver = kept or await self._connect()
         try:
             driver.begin()
@@ -195,12 +202,23 @@ class Writer:
             await group.conn.invalidate()
 
     async def close(self) -> None:
-        """Wait for the last group to reach the disk, then give the connection back."""
-        async with self._lock:
-            pass
-        if self._finishing:
-            await asyncio.gather(*self._finishing, return_exceptions=True)
-        async with self._lock:
+        """Refuse new units, let those under way or waiting end, then give the connection
+        back."""
+        self._closed = True
+        while True:
+            if self._finishing:  # commits under way (they hold the lock until the disk has it)
+                await asyncio.gather(*self._finishing, return_exceptions=True)
+            await self._lock.acquire()
+            if self._group is not None:  # the lock came between two units of a group
+                await self._finish(self._group)  # lets the waiting join, or commits
+            elif self._queued or self._finishing:  # units still waiting go first
+                self._lock.release()
+                await asyncio.sleep(0)
+            else:
+                break
+        try:
             if self._kept is not None:
                 (conn, _), self._kept = self._kept, None
                 await conn.close()
+        finally:
+            self._lock.release()

@@ -91,3 +91,12 @@ def test_committed_diagram_is_current() -> None:
     committed = Path(__file__).resolve().parents[2] / "docs" / "interview.mmd"
     assert committed.read_text(encoding="utf-8") == mermaid(INTERVIEW), (
         "regenerate: antragslotse diagram > docs/interview.mmd")
+
+
+def test_walking_from_a_section_skips_only_the_sections_before_it() -> None:
+    for seed in range(40):  # answers of many kinds: groups, skipped branches, dates
+        progress, _ = walk(INTERVIEW, random.Random(seed))
+        whole = list(flow.walk(INTERVIEW, progress.answers, TODAY))
+        for first in range(len(INTERVIEW.sections)):
+            later = [s for s in whole if s.section >= first]
+            assert list(flow.walk(INTERVIEW, progress.answers, TODAY, first)) == later

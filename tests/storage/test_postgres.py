@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import asyncpg as asyncpg_dialect
+from sqlalchemy.exc import DBAPIError
 
 from dialogs.progress import Progress
 from storage import database, postgres, statements
 from storage.keys import Keyring
 from storage.models import drafts, processed_updates
-from storage.ports import Conflict, Draft
+from storage.ports import Conflict, Draft, StoreClosed
 from storage.sql import SqlStore
 from tests.storage.backends import OFFICE, needs_pg
 
@@ -25,7 +26,7 @@ PREPARED = statements.prepare(asyncpg_dialect.dialect())
 
 @pytest.mark.parametrize(("value", "expected"), [
     (7, "7"),
-    (-2**62, str(-2**62)),
+    (-2**62, f"({-2**62})"),  # in parentheses: never "--", never -(N::BIGINT)
     (WHEN, "'2026-11-25T14:00:00.123456+00:00'"),
     (WHEN.astimezone(timezone(timedelta(hours=1))), "'2026-11-25T15:00:00.123456+01:00'"),
     (True, None),  # written in, it would be 'True': a bound parameter instead
@@ -185,7 +186,7 @@ async def test_a_unit_cancelled_mid_statement_leaves_nothing_and_its_connection(
 @needs_pg
 async def test_units_beyond_the_held_connections_wait_for_one(pg_url: str,
                                                                keyring: Keyring) -> None:
-    engine = database.create_engine(pg_url, pool_size=4)  # 2 for units, 2 spare
+    engine = database.create_engine(pg_url, pool_size=2 + database.SPARE)  # 2 for units
     store = SqlStore(engine, keyring, [OFFICE.public_key()])
     drivers: set[int] = set()
     busy, most = 0, 0
@@ -208,3 +209,60 @@ async def test_units_beyond_the_held_connections_wait_for_one(pg_url: str,
     finally:
         await store.close()
     assert len(saved) == 8 and most == 2 and len(drivers) == 2
+
+
+@needs_pg
+async def test_a_server_gone_away_is_a_passing_fault_and_the_store_reconnects(
+    store: SqlStore,
+) -> None:
+    held: set[int] = set()
+
+    async def remember(update_id: int) -> None:
+        async with store.unit() as unit:
+            assert await unit.claim_update(update_id)
+            held.add((await (await unit._core()).execute(text("SELECT pg_backend_pid()")))
+                     .scalar_one())
+            await asyncio.sleep(0.01)  # both at once: two held connections
+
+    await asyncio.gather(remember(1), remember(2))
+    async with store.engine.connect() as admin:  # what a server restart does to them
+        for pid in held:
+            await admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    with pytest.raises(ConnectionError):  # passing: bot.retries handles the update again
+        await step(store, 3, "tg:3")
+    assert await step(store, 3, "tg:3")  # every stale connection was let go at once
+    assert await claimed(store) == {1, 2, 3}
+
+
+@needs_pg
+async def test_a_failed_statement_caught_inside_a_unit_does_not_pass_for_a_commit(
+    store: SqlStore,
+) -> None:
+    with pytest.raises(RuntimeError, match="rolled back"):
+        async with store.unit() as unit:
+            assert await unit.claim_update(1)
+            conn = await unit._core()
+            with pytest.raises(DBAPIError):  # the statement's error, caught by the caller
+                await conn.execute(text("SELECT 1/0"))
+    assert await claimed(store) == set()
+    assert await step(store, 1, "tg:1")
+
+
+@needs_pg
+async def test_closing_waits_for_units_under_way_and_refuses_new_ones(store: SqlStore) -> None:
+    inside = asyncio.Event()
+
+    async def slow() -> bool:
+        async with store.unit() as unit:
+            inside.set()
+            await asyncio.sleep(0.05)
+            return await unit.claim_update(1)
+
+    running = asyncio.create_task(slow())
+    await inside.wait()
+    await store.close()
+    assert running.done() and running.result()
+    assert await claimed(store) == {1}
+    with pytest.raises(StoreClosed):
+        async with store.unit():
+            pass
