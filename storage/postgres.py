@@ -29,10 +29,10 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Mapping
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -40,11 +40,20 @@ from storage.compiled import Prepared
 from storage.ports import Conflict, StoreClosed
 
 _PLACEHOLDER = re.compile(r"\$(\d+)")
+T = TypeVar("T")
 WAIT = 30.0  # seconds a unit waits for a held connection (SQLAlchemy's pool_timeout)
 
 
 class ConnectionLost(ConnectionError):
     """The server or the connection went away during a unit: trying again may succeed."""
+
+
+async def _driven(call: Awaitable[T]) -> T:
+    """A driver call, its errors as the store's where they are not the unit's own fault."""
+    try:
+        return await call
+    except Exception as exc:
+        raise _translated(exc) or exc from exc
 
 
 def _translated(exc: Exception) -> Exception | None:
@@ -104,10 +113,7 @@ class Transaction:
     async def rows(self, name: str, values: Mapping[str, Any]) -> list[Any]:
         await self._begin()
         statement = self._prepared[name]
-        try:
-            return await self._driver.fetch(statement.sql, *statement.parameters(values))
-        except Exception as exc:
-            raise _translated(exc) or exc from exc
+        return await _driven(self._driver.fetch(statement.sql, *statement.parameters(values)))
 
     async def count(self, name: str, values: Mapping[str, Any]) -> int:
         statement = self._prepared[name]
@@ -120,10 +126,7 @@ class Transaction:
         return count(await self._execute(statement.sql, *statement.parameters(values)))
 
     async def _execute(self, query: str, *args: Any) -> str:
-        try:
-            return await self._driver.execute(query, *args)
-        except Exception as exc:
-            raise _translated(exc) or exc from exc
+        return await _driven(self._driver.execute(query, *args))
 
     async def connection(self) -> AsyncConnection:
         """The connection for statements through SQLAlchemy, inside this transaction."""

@@ -93,7 +93,7 @@ class Writer:
         except BaseException:
             self._holder = None
             await asyncio.shield(self._undo(group))
-            await asyncio.wait([group.done])  # the group is over, its connection back in the pool
+            await asyncio.wait([group.done])  # the group is over: committed or given up
             raise
         self._holder = None
         await self._keep(group)

@@ -16,7 +16,7 @@ from dialogs.progress import Progress
 from storage import database, postgres, statements
 from storage.keys import Keyring
 from storage.models import drafts, processed_updates
-from storage.ports import Conflict, Draft, StoreClosed
+from storage.ports import Conflict, Draft
 from storage.sql import SqlStore
 from tests.storage.backends import OFFICE, needs_pg
 
@@ -247,22 +247,3 @@ async def test_a_failed_statement_caught_inside_a_unit_does_not_pass_for_a_commi
     assert await claimed(store) == set()
     assert await step(store, 1, "tg:1")
 
-
-@needs_pg
-async def test_closing_waits_for_units_under_way_and_refuses_new_ones(store: SqlStore) -> None:
-    inside = asyncio.Event()
-
-    async def slow() -> bool:
-        async with store.unit() as unit:
-            inside.set()
-            await asyncio.sleep(0.05)
-            return await unit.claim_update(1)
-
-    running = asyncio.create_task(slow())
-    await inside.wait()
-    await store.close()
-    assert running.done() and running.result()
-    assert await claimed(store) == {1}
-    with pytest.raises(StoreClosed):
-        async with store.unit():
-            pass

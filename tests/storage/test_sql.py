@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from dialogs.progress import Progress
 from dialogs.types import FreeText, Role
 from storage import database
 from storage.keys import Keyring
-from storage.models import drafts, submission_keys, submission_parts, submissions
+from storage.models import (
+    drafts,
+    processed_updates,
+    submission_keys,
+    submission_parts,
+    submissions,
+)
+from storage.ports import StoreClosed
 from storage.sql import SqlStore
 from tests.storage.backends import OFFICE, RECOVERY, replica
 
@@ -79,3 +88,27 @@ async def test_a_submission_is_sealed_to_every_recipient(sql: SqlStore) -> None:
     assert sorted(parts) == ["application.json", f"attachments/{attachment_id}"]
     assert row.owner_hash == sql.keyring.owner_hash("tg:1")
     assert left == 0
+
+
+async def test_closing_lets_units_under_way_and_waiting_finish_first(sql: SqlStore) -> None:
+    inside = asyncio.Event()
+
+    async def claim(update_id: int, pause: float = 0.0) -> bool:
+        async with sql.unit() as unit:
+            inside.set()
+            await asyncio.sleep(pause)
+            return await unit.claim_update(update_id)
+
+    first = asyncio.create_task(claim(1, pause=0.05))
+    await inside.wait()
+    second = asyncio.create_task(claim(2))
+    await asyncio.sleep(0)  # waiting (SQLite: for the writer) when the store closes
+    await sql.close()
+    assert first.done() and second.done() and first.result() and second.result()
+    assert sql.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    async with sql.engine.connect() as conn:
+        assert set((await conn.execute(select(processed_updates.c.update_id))).scalars()) \
+            == {1, 2}
+    with pytest.raises(StoreClosed):
+        async with sql.unit():
+            pass

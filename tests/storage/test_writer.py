@@ -20,7 +20,7 @@ from dialogs.progress import Progress
 from storage import database, sqlite
 from storage.keys import Keyring
 from storage.models import processed_updates
-from storage.ports import Conflict, StoreClosed
+from storage.ports import Conflict
 from storage.sql import SqlStore
 from storage.writer import NestedUnit
 from tests.storage.backends import OFFICE, RECOVERY
@@ -335,26 +335,3 @@ async def test_a_unit_cancelled_mid_statement_is_undone_and_the_writer_goes_on(
     assert {n for n, r in zip((3, 4), results, strict=True) if r is True} <= committed
     assert 5 in committed
 
-
-async def test_closing_lets_units_under_way_and_waiting_finish_first(
-    store: SqlStore, engine: AsyncEngine
-) -> None:
-    inside = asyncio.Event()
-
-    async def slow() -> bool:
-        async with store.unit() as unit:
-            inside.set()
-            await asyncio.sleep(0.05)
-            return await unit.claim_update(1)
-
-    first = asyncio.create_task(slow())
-    await inside.wait()
-    second = asyncio.create_task(claim(store, 2))
-    await asyncio.sleep(0)  # waiting for the writer when the store closes
-    await store.close()
-    assert first.done() and second.done() and first.result() and second.result()
-    assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
-    assert await claimed(engine) == {1, 2}
-    with pytest.raises(StoreClosed):
-        async with store.unit():
-            pass
