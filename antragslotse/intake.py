@@ -172,6 +172,10 @@ class Intake:
     async def _apply(
         self, owner: str, event: Input, role: Role, update_id: int | None
     ) -> Turn | None:
+        if update_id is not None:
+            turn = await self._quick(owner, event, role, update_id)
+            if turn is not None:
+                return turn
         async with self.store.unit() as uow:
             if not await self._claim(uow, update_id):
                 return await self._replay(uow, owner)
@@ -180,19 +184,41 @@ class Intake:
                 return None if update_id is None else Turn(self.default_language)
             return await self._step(uow, draft, event, role)
 
+    async def _quick(self, owner: str, event: Input, role: Role, update_id: int) -> Turn | None:
+        """An answer that changes a draft the store knows, saved with its claim in one go.
+
+        None if this does not fit (unknown or stale draft, a re-delivery, nothing to save,
+        the application to send): the full unit runs the input instead.
+        """
+        draft = self.store.known(owner)
+        if draft is None:
+            return None
+        outcome, progress = self._decide(draft, event, role, self.clock())
+        if outcome.submit or not outcome.changed:
+            return None
+        if await self.store.save_answer(replace(draft, progress=progress), update_id) is None:
+            return None
+        return self._turn(progress, outcome.notes)
+
     async def _step(self, uow: UnitOfWork, draft: Draft, event: Input, role: Role) -> Turn:
         today = self.clock()
-        role = author(dict(draft.progress.answers), role)
-        outcome = engine.handle(self.interview_of(draft.progress), draft.progress, event, today,
-                                role)
+        outcome, progress = self._decide(draft, event, role, today)
         if outcome.submit:
             return await self._submit(uow, draft, today)
-        progress = outcome.progress
-        if outcome.consent is not None:
-            progress = self.record_consent(progress, *outcome.consent, role)
         if outcome.changed:
             await uow.save_draft(replace(draft, progress=progress))
         return self._turn(progress, outcome.notes)
+
+    def _decide(self, draft: Draft, event: Input, role: Role, today: dt.date
+                ) -> tuple[engine.Outcome, Progress]:
+        """The engine's outcome for this input, and the progress to keep (consents noted)."""
+        role = author(dict(draft.progress.answers), role)
+        outcome = engine.handle(self.interview_of(draft.progress), draft.progress, event, today,
+                                role)
+        progress = outcome.progress
+        if outcome.consent is not None:
+            progress = self.record_consent(progress, *outcome.consent, role)
+        return outcome, progress
 
     def record_consent(self, progress: Progress, kind: str, given: bool, role: Role) -> Progress:
         """Note what was agreed to, when, to which notice, in which language, by whom."""

@@ -2,19 +2,32 @@
 
 A load still reads the row; the cached value is used only if the stored ciphertext is byte
 for byte the one decrypted (or written) before, so a draft changed by another replica or
-tampered with in the database is decrypted afresh. Entries come only from units that
-committed, and leave when their draft is deleted. ``size`` 0 turns the cache off.
+tampered with in the database is decrypted afresh. An answer to a draft found here may
+skip the load (``SqlStore.known``): its save names the version it was made on, and finds
+out if that moved on. Entries come only from units that committed, and leave when their
+draft is deleted. ``size`` 0 turns the cache off.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import dataclass
 
 from dialogs.progress import Progress
 
 CACHED_DRAFTS = 256  # decrypted drafts kept for quick successive answers
 
-Known = tuple[bytes, str, bytes, Progress]  # ciphertext, key id, data key, progress
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """A draft as a committed unit read or wrote it."""
+
+    owner_hash: bytes
+    version: int
+    blob: bytes  # the ciphertext stored for ``version``
+    key_id: str
+    data_key: bytes
+    progress: Progress
 
 
 class DraftCache:
@@ -23,6 +36,7 @@ class DraftCache:
     def __init__(self, size: int = CACHED_DRAFTS) -> None:
         self.size = size
         self._entries: OrderedDict[str, Known] = OrderedDict()
+        self._owners: dict[bytes, str] = {}  # owner hash → draft id
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -30,12 +44,24 @@ class DraftCache:
     def get(self, draft_id: str) -> Known | None:
         return self._entries.get(draft_id)
 
+    def of(self, owner_hash: bytes) -> tuple[str, Known] | None:
+        """The owner's draft id and entry, if cached."""
+        draft_id = self._owners.get(owner_hash)
+        return None if draft_id is None else (draft_id, self._entries[draft_id])
+
     def keep(self, entries: dict[str, Known]) -> None:
         for draft_id, entry in entries.items():
             self._entries[draft_id] = entry
             self._entries.move_to_end(draft_id)
+            self._owners[entry.owner_hash] = draft_id
         while len(self._entries) > self.size:
-            self._entries.popitem(last=False)
+            self._unlink(*self._entries.popitem(last=False))
 
     def drop(self, draft_id: str) -> None:
-        self._entries.pop(draft_id, None)
+        entry = self._entries.pop(draft_id, None)
+        if entry is not None:
+            self._unlink(draft_id, entry)
+
+    def _unlink(self, draft_id: str, entry: Known) -> None:
+        if self._owners.get(entry.owner_hash) == draft_id:
+            del self._owners[entry.owner_hash]

@@ -68,6 +68,22 @@ class MemoryStore:
             yield work
             self.state = work.state
 
+    def known(self, owner: str) -> Draft | None:
+        """The owner's stored draft (in memory it is never stale)."""
+        stored = self.state.drafts.get(owner)
+        return None if stored is None else Draft(stored[0], owner, stored[1],
+                                                 codec.loads(stored[2]))
+
+    async def save_answer(self, draft: Draft, update_id: int) -> Draft | None:
+        """Claim the update and save the draft together, if both are still due."""
+        try:
+            async with self.unit() as work:
+                if not await work.claim_update(update_id):
+                    raise Conflict(f"update {update_id} was processed before")
+                return await work.save_draft(draft)
+        except Conflict:
+            return None
+
     def submitted(self) -> list[Handed]:
         """Every submission so far, oldest first."""
         return list(self.state.submissions.values())

@@ -106,7 +106,19 @@ class UnitOfWork(Protocol):
 
 
 class Store(Protocol):
-    """Opens units of work."""
+    """Opens units of work; saves an answer to a draft it knows in a quick one."""
 
     def unit(self) -> AbstractAsyncContextManager[UnitOfWork]:
         """A transaction: commits on clean exit, rolls back on an exception."""
+
+    def known(self, owner: str) -> Draft | None:
+        """The owner's draft as this process last saw it committed, if it still has it at
+        hand; it may be stale (another replica moved on): ``save_answer`` finds out."""
+
+    async def save_answer(self, draft: Draft, update_id: int) -> Draft | None:
+        """Claim ``update_id`` and save ``draft`` (a ``known`` draft, changed) together.
+
+        The quick path for an answer: both in one transaction, or neither — None if the
+        update was processed before or the stored draft is no longer at ``draft.version``;
+        then the caller runs a full unit, which finds out which.
+        """

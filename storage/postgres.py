@@ -13,7 +13,9 @@ machinery. So units here
   timestamp, are written into the text), saving a round trip;
 - hand the rare statements (files, hand-off, deletion) to SQLAlchemy on the same
   connection, checked out in AUTOCOMMIT mode so that SQLAlchemy never begins or ends a
-  transaction of its own: they run inside the one begun here.
+  transaction of its own: they run inside the one begun here;
+- run the answer to a draft the process knows, claim and save together, as one
+  statement without BEGIN and COMMIT (``alone``): the server commits it on its own.
 
 Durability is unchanged: a unit's block ends only after its COMMIT returned (with
 ``synchronous_commit`` as the server has it: on). Units in flight at the same time run on
@@ -175,6 +177,34 @@ class Connections:
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[Transaction]:
         """A transaction: committed when the block ends cleanly, else rolled back."""
+        async with self._slot(), self._held() as transaction:
+            yield transaction
+
+    async def alone(self, name: str, values: Mapping[str, Any]) -> int:
+        """One frequent statement as a transaction of its own: its row count, once committed.
+
+        On any error the connection is dropped (its state is not worth finding out).
+        """
+        statement = self._prepared[name]
+        async with self._slot():
+            conn, driver = self._idle.pop() if self._idle else await self._connect()
+            try:
+                status = await _driven(driver.execute(statement.sql,
+                                                      *statement.parameters(values)))
+            except BaseException as exc:
+                if isinstance(exc, ConnectionLost):
+                    await asyncio.shield(self._let_go())
+                await asyncio.shield(self._drop(conn))
+                raise
+            if self._closed:
+                await conn.close()
+            else:
+                self._idle.append((conn, driver))
+            return count(status)
+
+    @asynccontextmanager
+    async def _slot(self) -> AsyncIterator[None]:
+        """One of the ``size`` places for a unit; waiting for it is bounded."""
         if self._closed:
             raise StoreClosed("the store is closed")
         self._running += 1
@@ -183,8 +213,7 @@ class Connections:
             async with asyncio.timeout(WAIT):  # all held connections stuck: a passing fault
                 await self._slots.acquire()
             try:
-                async with self._held() as transaction:
-                    yield transaction
+                yield
             finally:
                 self._slots.release()
         finally:

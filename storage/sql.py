@@ -44,6 +44,12 @@ def _place(attachment_id: str, field: str) -> bytes:
     return crypto.place("attachments", attachment_id, field)
 
 
+def _sealed(data_key: bytes, draft: Draft) -> bytes:
+    """The draft's progress, encrypted and bound to its row."""
+    place = crypto.place("drafts", draft.id, "progress")
+    return crypto.encrypt(data_key, codec.dumps(draft.progress), place)
+
+
 class SqlStore:
     """Opens units of work on an engine; drafts under the keyring, hand-off to recipients."""
 
@@ -90,6 +96,45 @@ class SqlStore:
                 unit = SqlUnit(self, InlineStatements(conn, driver, self._prepared))
                 yield unit
         self.cache.keep(unit.known)  # committed: what this unit read or wrote is current
+
+    def known(self, owner: str) -> Draft | None:
+        """The owner's draft as this process last committed or read it, if it is cached
+        (under the active key); it may be stale: ``save_answer`` finds out."""
+        found = self.cache.of(self.keyring.owner_hash(owner))
+        if found is None or found[1].key_id != self.keyring.active:
+            return None
+        draft_id, entry = found
+        return Draft(draft_id, owner, entry.version, entry.progress)
+
+    async def save_answer(self, draft: Draft, update_id: int) -> Draft | None:
+        """Claim the update and save the known draft in one transaction, if both are due.
+
+        None, with nothing written, if the update was processed before or the stored
+        draft moved on from ``draft.version``. On PostgreSQL this is one statement, so one
+        round trip instead of four (BEGIN and claim, load, save, COMMIT).
+        """
+        entry = self.cache.get(draft.id)
+        if entry is None or entry.version != draft.version or entry.key_id != self.keyring.active:
+            return None
+        if self._held is None:
+            try:
+                async with self.unit() as unit:
+                    unit.adopt(draft.id, entry)
+                    if not await unit.claim_update(update_id):
+                        raise Conflict(f"update {update_id} was processed before")
+                    return await unit.save_draft(draft)
+            except Conflict:
+                return None
+        blob = _sealed(entry.data_key, draft)
+        now = self.clock()
+        values = {"update_id": update_id, "draft_id": draft.id, "expected": draft.version,
+                  "new_version": draft.version + 1, "blob": blob, "now": now}
+        if await self._held.alone("answer", values) != 1:
+            return None
+        saved = replace(draft, version=draft.version + 1)
+        self.cache.keep({draft.id: replace(entry, version=saved.version, blob=blob,
+                                           progress=draft.progress)})
+        return saved
 
     async def close(self) -> None:
         """Finish the last commit and release the engine's connections."""
@@ -139,15 +184,19 @@ class SqlUnit:
             return None
         draft_id, version, key_id, wrapped, blob = rows[0]
         cached = self._store.cache.get(draft_id)
-        if cached is not None and cached[0] == blob and cached[1] == key_id:
-            _, _, data_key, progress = cached  # exactly what was decrypted before
+        if cached is not None and cached.blob == blob and cached.key_id == key_id:
+            data_key, progress = cached.data_key, cached.progress  # decrypted before
         else:
             data_key = self._unwrap(draft_id, key_id, wrapped)
             place = crypto.place("drafts", draft_id, "progress")
             progress = codec.loads(crypto.decrypt(data_key, blob, place))
         self._keys[draft_id] = (key_id, data_key)
-        self.known[draft_id] = (blob, key_id, data_key, progress)
+        self.known[draft_id] = Known(owner_hash, version, blob, key_id, data_key, progress)
         return Draft(draft_id, owner, version, progress)
+
+    def adopt(self, draft_id: str, entry: Known) -> None:
+        """Use a cached draft's data key (its save then needs no read of the row)."""
+        self._keys[draft_id] = (entry.key_id, entry.data_key)
 
     def new_draft(self, owner: str, progress: Progress) -> Draft:
         """A fresh, unsaved draft (version 0) with a new id."""
@@ -160,8 +209,7 @@ class SqlUnit:
         if draft.version == 0 and draft.id not in self._keys:
             self._keys[draft.id] = (self._keyring.active, crypto.new_key())
         key_id, data_key = await self._data_key(draft.id, missing=Conflict)
-        place = crypto.place("drafts", draft.id, "progress")
-        blob = crypto.encrypt(data_key, codec.dumps(draft.progress), place)
+        blob = _sealed(data_key, draft)
         now = self._store.clock()
         if draft.version == 0:
             count = await self._sql.count("create", self._row(draft, blob, now))
@@ -176,7 +224,9 @@ class SqlUnit:
         if count != 1:
             raise Conflict(f"draft {draft.id} changed since version {draft.version}")
         key_id, data_key = self._keys[draft.id]
-        self.known[draft.id] = (blob, key_id, data_key, draft.progress)
+        owner_hash = self._keyring.owner_hash(draft.owner)
+        self.known[draft.id] = Known(owner_hash, draft.version + 1, blob, key_id, data_key,
+                                     draft.progress)
         return replace(draft, version=draft.version + 1)
 
     async def delete_draft(self, owner: str) -> bool:

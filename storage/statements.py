@@ -1,6 +1,7 @@
 """The store's frequent statements, and the ways a unit of work runs them.
 
-Every update runs the same few statements: claim the update id, load the draft, save it.
+Every update runs the same few statements: claim the update id, load the draft, save it
+(on PostgreSQL, an answer to a draft the process knows claims and saves in one: ``answer``).
 They are compiled once (``storage.compiled.Prepared``) and run on the driver's connection
 without SQLAlchemy's per-execute work: on SQLite inline on the one writer's connection,
 inside its open write transaction (no thread trip); on PostgreSQL on the unit's asyncpg
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from sqlalchemy import Dialect, Insert, Select, Update, bindparam, select, update
+from sqlalchemy import Dialect, Insert, Select, Update, bindparam, exists, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -32,6 +33,25 @@ _save = (
         notice=0,  # activity: retention notices start again
     )
 )
+_p = processed_updates.c
+
+
+def _answer() -> Update:
+    """Claim an update and save a draft at a known version, in one statement (PostgreSQL).
+
+    The claim is inserted only if the draft is at the expected version, with its row
+    locked (FOR UPDATE: a concurrent save is waited for and then seen), and the draft is
+    saved only if the claim was inserted: both or neither, ``UPDATE 1`` or ``UPDATE 0``.
+    """
+    at_version = select(_d.id).where(_guard).with_for_update()
+    row = select(bindparam("update_id", type_=_p.update_id.type),
+                 bindparam("now", type_=_p.processed_at.type)).where(exists(at_version))
+    claim = (postgresql.insert(processed_updates)
+             .from_select(["update_id", "processed_at"], row)
+             .on_conflict_do_nothing().returning(_p.update_id).cte("claim"))
+    return _save.where(exists(select(claim.c.update_id)))
+
+
 Statement = Insert | Select[Any] | Update
 Table = dict[str, tuple[Statement, tuple[str, ...] | None]]
 CREATE_COLUMNS = ("id", "owner_hash", "version", "key_id", "wrapped_key", "progress",
@@ -43,7 +63,8 @@ def statements(dialect_name: str) -> Table:
     insert = (postgresql if dialect_name == "postgresql" else sqlite_dialect).insert
     # Duplicates are expected (re-deliveries, a second first save): no exception, no
     # savepoint, just a row count of 0.
-    return {
+    own: Table = {"answer": (_answer(), None)} if dialect_name == "postgresql" else {}
+    return own | {
         "claim": (insert(processed_updates).on_conflict_do_nothing(),
                   ("update_id", "processed_at")),
         "create": (insert(drafts).on_conflict_do_nothing(), CREATE_COLUMNS),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -15,9 +16,12 @@ from dialogs.content.start import NOTICE_VERSION
 from dialogs.engine import Action, Press, Say
 from dialogs.progress import REVIEW
 from dialogs.types import Attachment, DocStatus, Document, FreeText, PartialDate, Role
+from storage.keys import Keyring
 from storage.memory import MemoryStore
 from storage.ports import NotFound
+from storage.sql import SqlStore
 from tests.dialogs.walker import TODAY, walk
+from tests.storage.backends import OFFICE, replica, sql_engine
 
 OWNER = "tg:42"
 
@@ -57,6 +61,28 @@ async def test_a_repeated_update_id_changes_nothing_and_shows_the_screen_again()
     assert again.notes == ()  # shown again, not applied again
     shown = await service.show(OWNER)
     assert shown is not None and shown.screen is not None and shown.screen.path == "privacy"
+
+
+async def test_an_answer_given_on_another_replica_meanwhile_is_built_on(tmp_path: Path) -> None:
+    """This process's known draft is stale: the answer runs again on the stored one."""
+    engine = await sql_engine("sqlite", tmp_path, None)
+    store = SqlStore(engine, Keyring.generate(), [OFFICE.public_key()])
+    agree = Press("privacy", Action.PICK, "agree")
+    async with replica(store) as elsewhere:
+        here = Intake(store, INTERVIEW, lambda: TODAY, "en")
+        there = Intake(elsewhere, INTERVIEW, lambda: TODAY, "en")
+        await here.begin(OWNER, "en", update_id=1)
+        await here.apply(OWNER, Press("welcome", Action.NEXT), Role.APPLICANT, 2)
+        moved = await there.apply(OWNER, agree, Role.APPLICANT, 3)
+        late = await here.apply(OWNER, agree, Role.APPLICANT, 4)  # the same tap, again
+        again = await there.apply(OWNER, Press("welcome", Action.NEXT), Role.APPLICANT, 2)
+        async with store.unit() as uow:
+            draft = await uow.load_draft(OWNER)
+    await store.close()
+    assert moved is not None and moved.screen is not None and moved.screen.path != "privacy"
+    assert late is not None and late.screen == moved.screen
+    assert again is not None and again.screen == moved.screen and again.notes == ()
+    assert draft is not None and len(draft.progress.consents) == 1 and draft.version == 3
 
 
 async def test_without_a_draft_there_is_nothing_to_answer() -> None:

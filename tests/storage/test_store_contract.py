@@ -87,6 +87,40 @@ async def test_claim_update_dedupes_across_units(backend: Backend) -> None:
         assert await unit.claim_update(1002) is True
 
 
+async def test_a_known_draft_is_saved_with_its_claim(backend: Backend) -> None:
+    store = backend.store
+    first = await saved(store, "tg:1")
+    known = store.known("tg:1")
+    assert known == first and store.known("tg:2") is None
+    answered = await store.save_answer(Draft(first.id, "tg:1", 1, Progress("next")), 2001)
+    assert answered == Draft(first.id, "tg:1", 2, Progress("next"))
+    assert store.known("tg:1") == answered
+    async with store.unit() as unit:
+        assert await unit.load_draft("tg:1") == answered
+        assert await unit.claim_update(2001) is False  # claimed in the same transaction
+
+
+async def test_a_quick_answer_to_a_processed_update_writes_nothing(backend: Backend) -> None:
+    store = backend.store
+    first = await saved(store, "tg:1")
+    async with store.unit() as unit:
+        assert await unit.claim_update(2001)
+    assert await store.save_answer(Draft(first.id, "tg:1", 1, Progress("again")), 2001) is None
+    async with store.unit() as unit:
+        assert await unit.load_draft("tg:1") == first
+
+
+async def test_a_quick_answer_to_a_moved_on_draft_claims_nothing(backend: Backend) -> None:
+    store = backend.store
+    first = await saved(store, "tg:1")
+    async with store.unit() as unit:
+        second = await unit.save_draft(Draft(first.id, "tg:1", 1, Progress("elsewhere")))
+    assert await store.save_answer(Draft(first.id, "tg:1", 1, Progress("stale")), 2001) is None
+    async with store.unit() as unit:
+        assert await unit.load_draft("tg:1") == second
+        assert await unit.claim_update(2001) is True  # free for the full unit
+
+
 async def test_attachments_round_trip(backend: Backend) -> None:
     draft = await saved(backend.store, "tg:1")
     other = await saved(backend.store, "tg:2")
