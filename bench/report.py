@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MODES = ("sequential", "16 in flight")
-TARGETS = ("echo", "naive", "real")
+TARGETS = ("echo", "durable", "naive", "real")
 
 
 @dataclass
@@ -51,7 +51,7 @@ def paired(table: dict[tuple[str, str], dict[int, dict[str, Any]]], mode: str,
 def throughput(report: Report, database: str, result: dict[str, Any]) -> dict[str, float]:
     """The table for one database; returns the medians the targets need."""
     table = by_rep(result["phases"])
-    report.add(f"  {'target':<6} {'mode':<13} {'updates/s':>10} {'p50 ms':>8} {'p99 ms':>8} "
+    report.add(f"  {'target':<7} {'mode':<13} {'updates/s':>10} {'p50 ms':>8} {'p99 ms':>8} "
                f"{'max ms':>8}")
     figures: dict[str, float] = {}
     for mode in MODES:
@@ -61,7 +61,7 @@ def throughput(report: Report, database: str, result: dict[str, Any]) -> dict[st
             p50 = median([p["p50"] for p in reps]) * 1e3
             p99 = median([p["p99"] for p in reps]) * 1e3
             worst = max(p["max"] for p in reps) * 1e3
-            report.add(f"  {target:<6} {mode:<13} {rate:>10,.0f} {p50:>8.2f} {p99:>8.2f} "
+            report.add(f"  {target:<7} {mode:<13} {rate:>10,.0f} {p50:>8.2f} {p99:>8.2f} "
                        f"{worst:>8.1f}")
             figures[f"{target} {mode} rate"] = rate
             figures[f"{target} {mode} p99"] = p99
@@ -70,8 +70,13 @@ def throughput(report: Report, database: str, result: dict[str, Any]) -> dict[st
         naive = paired(table, mode, "real", "naive")
         echo = paired(table, mode, "echo", "real")
         figures[f"vs naive {mode}"], figures[f"vs echo {mode}"] = naive, echo
+        floor = paired(table, mode, "echo", "durable")
+        beyond = paired(table, mode, "durable", "real")
+        figures[f"durable vs echo {mode}"] = floor
         report.add(f"    {mode:<13} real ÷ naive (updates/s) {naive:5.2f}×   "
-                   f"real cost ÷ echo cost {echo:5.2f}×")
+                   f"real cost ÷ echo cost {echo:5.2f}×",
+                   f"    {'':<13} durable echo's cost ÷ echo's {floor:5.2f}×   "
+                   f"real's ÷ durable echo's {beyond:5.2f}×")
     ordering = result["ordering"]
     report.add(f"  per-user order: {ordering['updates']} updates in batches of 16 users × "
                f"{result['updates_per_user']} answers through the Poller, all replies in order "

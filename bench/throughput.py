@@ -1,7 +1,8 @@
 """One database's throughput run, in a process of its own (``python -m bench.throughput``).
 
 aiogram's routers are module-level objects that join one Dispatcher only, so each database
-gets a fresh process: the bare echo bot, the naive reference and the real intake, each in
+gets a fresh process: the bare echo bot, the echo bot with a durable commit per message,
+the naive reference and the real intake, each in
 turn per repetition (so the ratios pair figures taken seconds apart), sequentially and with
 16 updates in flight. Prints JSON on stdout.
 """
@@ -24,12 +25,16 @@ from antragslotse.profile import load_profile
 from antragslotse.settings import PACKAGED_PROFILE
 from bench.applicants import expected_replies, script
 from bench.driver import BenchFailure, Ids, Phase, Target, run
-from bench.echo import Echo
+from bench.echo import DurableEcho, Echo
 from bench.intake import RealIntake, open_bench_store
 from bench.naive import Naive
 from bot.app import settle
 from bot.views import View
 from locales.catalogs import Catalogs
+
+
+def durable_url(url: str, directory: Path) -> str:
+    return f"sqlite:///{directory / 'durable.db'}" if url.startswith("sqlite") else url
 
 
 def naive_url(url: str, directory: Path) -> str:
@@ -58,7 +63,9 @@ async def measure(url: str, reps: int, users: int, warm_up: int = 16,
     store = await open_bench_store(url, directory)
     real = RealIntake(store, steps, interview, view, catalogs)
     real.use(expected)
-    targets: list[Target] = [Echo(), naive, real]
+    durable = DurableEcho(durable_url(url, directory))
+    await durable.open()
+    targets: list[Target] = [Echo(), durable, naive, real]
     settle()  # as ``antragslotse run`` does once built (all three share this process)
     ids = Ids()
     try:
@@ -77,6 +84,7 @@ async def measure(url: str, reps: int, users: int, warm_up: int = 16,
                 "updates_per_user": len(steps.texts),
                 "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
     finally:
+        await durable.close()
         await naive.close()
         await real.close()
 
