@@ -5,7 +5,8 @@ for byte the one decrypted (or written) before, so a draft changed by another re
 tampered with in the database is decrypted afresh. An answer to a draft found here may
 skip the load (``SqlStore.known``): its save names the version it was made on, and finds
 out if that moved on. Entries come only from units that committed, and leave when their
-draft is deleted. ``size`` 0 turns the cache off.
+draft is deleted, or is found gone or replaced (by another replica). ``size`` 0 turns the
+cache off.
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ class DraftCache:
 
     def keep(self, entries: dict[str, Known]) -> None:
         for draft_id, entry in entries.items():
+            earlier = self._owners.get(entry.owner_hash)
+            if earlier is not None and earlier != draft_id:  # replaced elsewhere: gone there
+                self.drop(earlier)
             self._entries[draft_id] = entry
             self._entries.move_to_end(draft_id)
             self._owners[entry.owner_hash] = draft_id
@@ -61,6 +65,12 @@ class DraftCache:
         entry = self._entries.pop(draft_id, None)
         if entry is not None:
             self._unlink(draft_id, entry)
+
+    def drop_owner(self, owner_hash: bytes) -> None:
+        """The owner has no draft in the database (deleted elsewhere): none here either."""
+        draft_id = self._owners.get(owner_hash)
+        if draft_id is not None:
+            self.drop(draft_id)
 
     def _unlink(self, draft_id: str, entry: Known) -> None:
         if self._owners.get(entry.owner_hash) == draft_id:

@@ -181,6 +181,7 @@ class SqlUnit:
         owner_hash = self._keyring.owner_hash(owner)
         rows = await self._sql.rows("load", {"owner_hash": owner_hash})
         if not rows:
+            self._store.cache.drop_owner(owner_hash)  # deleted by another replica, perhaps
             return None
         draft_id, version, key_id, wrapped, blob = rows[0]
         cached = self._store.cache.get(draft_id)

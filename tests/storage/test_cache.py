@@ -73,6 +73,27 @@ async def test_deleted_drafts_leave_the_cache(sql: SqlStore) -> None:
     assert sql.cache.get(draft.id) is None and len(sql.cache) == 0
 
 
+async def test_a_draft_deleted_elsewhere_leaves_this_cache_once_found_gone(sql: SqlStore) -> None:
+    draft = await saved(sql, "tg:1", "q")
+    async with replica(sql) as other, other.unit() as unit:
+        assert await unit.delete_draft("tg:1")
+    assert sql.known("tg:1") == draft  # not seen yet: the next answer finds out
+    assert await sql.save_answer(Draft(draft.id, "tg:1", 1, Progress("gone")), 3003) is None
+    async with sql.unit() as unit:
+        assert await unit.load_draft("tg:1") is None
+    assert sql.cache.get(draft.id) is None and sql.known("tg:1") is None
+
+
+async def test_a_draft_replaced_elsewhere_replaces_the_old_one_here(sql: SqlStore) -> None:
+    old = await saved(sql, "tg:1", "q")
+    async with replica(sql) as other, other.unit() as unit:
+        assert await unit.delete_draft("tg:1")
+        new = await unit.save_draft(unit.new_draft("tg:1", Progress("fresh")))
+    async with sql.unit() as unit:
+        assert await unit.load_draft("tg:1") == new
+    assert sql.cache.get(old.id) is None and sql.known("tg:1") == new
+
+
 def entry(n: int) -> Known:
     return Known(f"owner {n}".encode(), 1, b"blob", "k", b"key", Progress("q"))
 
