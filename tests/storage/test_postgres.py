@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -247,3 +248,20 @@ async def test_a_failed_statement_caught_inside_a_unit_does_not_pass_for_a_commi
     assert await claimed(store) == set()
     assert await step(store, 1, "tg:1")
 
+
+
+@needs_pg
+async def test_a_quick_answer_whose_server_went_away_is_a_passing_fault(store: SqlStore) -> None:
+    assert await step(store, 1, "tg:1")
+    async with store.unit() as unit:
+        pid = (await (await unit._core()).execute(text("SELECT pg_backend_pid()"))).scalar_one()
+    async with store.engine.connect() as admin:
+        await admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    draft = store.known("tg:1")
+    assert draft is not None
+    with pytest.raises(ConnectionError):  # passing: bot.retries handles the update again
+        await store.save_answer(replace(draft, progress=Progress("next")), 2)
+    assert await claimed(store) == {1}  # nothing of it was kept
+    saved = await store.save_answer(replace(draft, progress=Progress("next")), 2)
+    assert saved is not None and saved.version == draft.version + 1
+    assert await claimed(store) == {1, 2}
