@@ -1,13 +1,18 @@
-"""The hand-off side of the SQL store: reference numbers, sealed submissions and addenda."""
+"""The hand-off side of the SQL store: reference numbers, sealed submissions and addenda,
+the secretariat's notice, and the owner's view of what they sent."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import Insert, func, select
+from sqlalchemy import Insert, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from dialogs.progress import Progress
+from storage import outbox
+from storage.keys import Keyring
 from storage.models import (
     addenda,
     addendum_keys,
@@ -17,6 +22,7 @@ from storage.models import (
     submission_parts,
     submissions,
 )
+from storage.ports import KeyMissing, Submission
 from storage.sealing import Envelope
 
 _counter = reference_counters.c
@@ -96,3 +102,45 @@ async def record_addendum(
         {**at, "name": n, "ciphertext": c} for n, c in envelope.parts.items()])
     await conn.execute(addendum_keys.insert(), [
         {**at, "fingerprint": f, "wrapped": w} for f, w in envelope.wraps.items()])
+
+
+async def announce(conn: AsyncConnection, keyring: Keyring, reference: str, progress: Progress,
+                   urgent: bool, now: datetime) -> None:
+    """Keep where to reach the person (encrypted) and queue the secretariat's notice."""
+    if progress.contact is not None:
+        sealed = outbox.seal_contact(keyring, reference, progress.contact, progress.language)
+        await conn.execute(update(submissions).where(submissions.c.reference == reference)
+                           .values(contact=sealed, contact_key_id=keyring.active))
+    await outbox.enqueue(conn, outbox.SECRETARIAT, "new_application", reference,
+                         {"urgent": urgent}, now)
+
+
+_addenda = select(func.count()).where(
+    addenda.c.reference == submissions.c.reference).scalar_subquery()
+_owned = (
+    select(submissions.c.reference, submissions.c.submitted_at, submissions.c.urgent,
+           submissions.c.status, submissions.c.contact, submissions.c.contact_key_id,
+           _addenda.label("addenda"))
+    .where(submissions.c.owner_hash == bindparam("owner_hash"))
+    .order_by(submissions.c.year, submissions.c.sequence)
+)
+
+
+async def owned(conn: AsyncConnection, owner_hash: bytes,
+                keys_for: Callable[[str], Keyring]) -> list[Submission]:
+    """An owner's submissions as the queue lists them, oldest first, each with the language
+    the person used (``keys_for`` gives the keyring that holds a key id)."""
+    rows = await conn.execute(_owned, {"owner_hash": owner_hash})
+    return [Submission(r.reference, r.submitted_at, r.urgent, r.status, addenda=r.addenda,
+                       language=_language(r.reference, r.contact, r.contact_key_id, keys_for))
+            for r in rows]
+
+
+def _language(reference: str, sealed: bytes | None, key_id: str | None,
+              keys_for: Callable[[str], Keyring]) -> str | None:
+    if sealed is None or key_id is None:
+        return None
+    try:
+        return outbox.open_contact(keys_for(key_id), reference, sealed, key_id)[1]
+    except KeyMissing:  # a retired key: the language is a convenience, not a need
+        return None
