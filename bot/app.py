@@ -41,7 +41,7 @@ from bot.polling import Poller
 from bot.replies import send
 from bot.retries import RetryRequests, RetryUpdates, passing
 from bot.schedule import run_schedule
-from bot.throttle import Buckets, MemoryBuckets, RedisBuckets, Throttle
+from bot.throttle import Buckets, MemoryBuckets, RedisBuckets, Throttle, hashed_keys
 from bot.views import Reply, View
 from bot.webhook import Webhook, announce, webhook_app
 from dialogs.types import N_, t
@@ -128,9 +128,8 @@ def throttle(settings: Settings, store: SqlStore, redis: Redis | None, intake: I
     buckets: Buckets = MemoryBuckets(rate, burst) if redis is None \
         else RedisBuckets(redis, rate, burst)
 
-    def key(user_id: int) -> str:  # Redis sees a keyed hash, never a Telegram id
-        return store.keyring.blind("throttle", f"tg:{user_id}").hex()[:32]
-
+    # Redis sees a keyed hash, never a Telegram id; its key is derived from the keyring once.
+    key = hashed_keys(store.keyring.blind("throttle key", ""))
     return Throttle(buckets, key, intake, view, metrics)
 
 

@@ -71,15 +71,25 @@ class Metrics:
         self.throttle_errors = Counter(
             "antragslotse_throttle_backend_errors",
             "Throttle look-ups that failed (then the update passes)", registry=registry)
+        # Each update's series, looked up once: labels() checks its values and takes a lock
+        # on every call (~4 µs an update). Kinds and outcomes are a fixed few.
+        self._counts: dict[tuple[str, str], Counter] = {}
+        self._latencies: dict[str, Histogram] = {}
         for kind in KINDS:  # the series exist from the start, so rates are never "no data"
             for outcome in ("handled", "failed", "throttled"):
-                self.updates.labels(kind, outcome)
+                self._counts[kind, outcome] = self.updates.labels(kind, outcome)
         self.queue.labels("new")
 
     def observe(self, kind: str, outcome: str, seconds: float | None = None) -> None:
-        self.updates.labels(kind, outcome).inc()
+        count = self._counts.get((kind, outcome))
+        if count is None:
+            count = self._counts[kind, outcome] = self.updates.labels(kind, outcome)
+        count.inc()
         if seconds is not None:
-            self.latency.labels(kind).observe(seconds)
+            latency = self._latencies.get(kind)
+            if latency is None:
+                latency = self._latencies[kind] = self.latency.labels(kind)
+            latency.observe(seconds)
 
     async def census(self, engine: AsyncEngine) -> None:
         """Count drafts and queue entries now (on each scrape; cheap for a city's numbers)."""

@@ -22,6 +22,7 @@ SCHEMA = 3  # 2 added consents, contact, first_message; 3 addendum_to; older one
 # Drafts without a Nachtrag are still written as schema 2, so a replica of the previous
 # release (rolling update) reads every application draft.
 PLAIN_SCHEMA = 2
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # built once, not per dump
 
 
 class FormatError(ValueError):
@@ -81,14 +82,14 @@ def dumps(progress: Progress) -> bytes:
         "history": list(progress.history),
         "return_to": progress.return_to,
         "language": progress.language,
-        "authors": {k: v.value for k, v in progress.authors.items()},
+        "authors": dict(progress.authors),  # Role is a StrEnum: JSON writes its value
         "consents": [_consent(c) for c in progress.consents],
         "contact": progress.contact,
         "first_message": progress.first_message,
     }
     if progress.addendum_to is not None:
         doc["addendum_to"] = progress.addendum_to
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+    return _COMPACT.encode(doc).encode()
 
 
 def loads(data: bytes) -> Progress:

@@ -65,12 +65,11 @@ def _items(
 def locate(interview: Interview, path: str) -> Step | None:
     """The step a path names, relevant or not; None for unknown paths (forged or outdated)."""
     head, _, rest = path.partition(".")
-    for index, section in enumerate(interview.sections):
-        for item in section.items:
-            if isinstance(item, Question) and item.id == path:
-                return Step(path, item, index)
-            if isinstance(item, Group) and item.id == head and rest:
-                return _locate_in_group(item, index, path, rest)
+    index, item = interview.by_id.get(head, (0, None))
+    if isinstance(item, Question) and item.id == path:
+        return Step(path, item, index)
+    if isinstance(item, Group) and rest:
+        return _locate_in_group(item, index, path, rest)
     return None
 
 
@@ -80,7 +79,7 @@ def _locate_in_group(group: Group, section: int, path: str, rest: str) -> Step |
         return None
     if qid == "more":
         return Step(path, more_question(group), section, group, int(number))
-    question = next((q for q in group.questions if q.id == qid), None)
+    question = group.by_id.get(qid)
     return None if question is None else Step(path, question, section, group, int(number))
 
 

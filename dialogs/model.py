@@ -6,6 +6,7 @@ import datetime as dt
 import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from dialogs.types import N_, Param, Value
 
@@ -108,6 +109,11 @@ class Group:
     when: Predicate | None = None
     max_items: int = 12
 
+    @cached_property
+    def by_id(self) -> Mapping[str, Question]:
+        """The group's questions by id (built once: see ``Interview.by_id``)."""
+        return {q.id: q for q in self.questions}
+
 
 @dataclass(frozen=True)
 class Section:
@@ -121,6 +127,14 @@ class Interview:
     id: str
     version: int
     sections: tuple[Section, ...]
+
+    @cached_property
+    def by_id(self) -> Mapping[str, tuple[int, Question | Group]]:
+        """Each question and group of the top level by id, with its section's index: built
+        once, for the engine and the screen look a path up on every update (ids are unique:
+        see ``checks``)."""
+        return {item.id: (index, item) for index, section in enumerate(self.sections)
+                for item in section.items}
 
 
 YES_NO = (Choice("yes", N_("Yes")), Choice("no", N_("No")))

@@ -52,17 +52,19 @@ BAD_PHONE = N_(
     "Please write a phone number with digits, for example +49 176 12345678 or 0176 12345678."
 )
 
-# Overrides, embeddings and isolates can hide or reorder text; the marks LRM/RLM/ALM and
-# ZWJ/ZWNJ stay, because Persian, Arabic and Kurdish spelling needs them.
-_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+# Removed from typed text, in one str.translate: control characters but newline and tab
+# (Unicode's category Cc: these 65 code points, a set that never changes), and overrides,
+# embeddings and isolates, which can hide or reorder text. The marks LRM/RLM/ALM and ZWJ/ZWNJ
+# stay, because Persian, Arabic and Kurdish spelling needs them.
+_CONTROLS = [c for c in (*range(0x00, 0x20), *range(0x7F, 0xA0)) if chr(c) not in "\n\t"]
+_REMOVED = dict.fromkeys([*_CONTROLS, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 _MAX_INPUT = 100  # longer answers to a date, number or phone question are not one
 FUTURE_YEARS = 5
 
 
 def clean_text(text: str, max_length: int) -> str:
     """Free text without control characters or bidi overrides, in NFC, not empty, not too long."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_BIDI_CONTROLS)
-    text = "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_REMOVED)
     text = unicodedata.normalize("NFC", text).strip()
     if not text:
         raise Invalid(EMPTY)

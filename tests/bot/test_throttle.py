@@ -19,7 +19,7 @@ from antragslotse.profile import load_profile
 from antragslotse.settings import PACKAGED_PROFILE
 from antragslotse.wiring import renderer
 from bot.metrics import Metrics
-from bot.throttle import SLOW_DOWN, MemoryBuckets, RedisBuckets, Throttle, Verdict
+from bot.throttle import SLOW_DOWN, MemoryBuckets, RedisBuckets, Throttle, Verdict, hashed_keys
 from bot.views import View
 from dialogs.content import INTERVIEW
 from dialogs.types import t
@@ -115,6 +115,13 @@ async def test_a_flood_gets_one_kind_message_then_silence(bot_api: BotAPIServer,
     assert keys == ["h77"] * 6  # the bucket is found by the caller's keyed hash
     assert metrics.registry.get_sample_value(
         "antragslotse_updates_total", {"kind": "message", "outcome": "throttled"}) == 4
+
+
+def test_bucket_keys_are_keyed_hashes_without_the_user_id() -> None:
+    key, other = hashed_keys(b"k" * 32), hashed_keys(b"o" * 32)
+    assert key(123456789) == key(123456789) != key(123456788)
+    assert key(123456789) != other(123456789)  # without the secret, no key can be guessed
+    assert len(key(123456789)) == 32 and "123456789" not in key(123456789)
 
 
 class Broken:

@@ -71,6 +71,13 @@ def test_locate_refuses_forged_paths() -> None:
         assert flow.locate(INTERVIEW, path) is None
 
 
+def test_locate_finds_each_step_as_the_walk_yields_it() -> None:
+    for seed in range(20):
+        progress, _ = walk(INTERVIEW, random.Random(seed))
+        for step in flow.steps(INTERVIEW, progress.answers, TODAY):
+            assert flow.locate(INTERVIEW, step.path) == step
+
+
 def test_diagram_is_generated_from_the_definition() -> None:
     chart = mermaid(INTERVIEW)
     assert chart.startswith("flowchart TD")

@@ -240,6 +240,12 @@ def test_clean_text(text: str, expected: str) -> None:
     assert clean_text(text, max_length=40) == expected
 
 
+def test_every_control_character_goes_but_newline_and_tab() -> None:
+    controls = "".join(chr(c) for c in range(sys.maxunicode + 1)
+                       if unicodedata.category(chr(c)) == "Cc")
+    assert clean_text(f"a{controls}b", max_length=40) == "a\t\n\nb"  # CR became a newline
+
+
 @pytest.mark.parametrize("text", ["", "   ", "\n\t ", "\x00", "\u202e\u202c", " \u2066 \u2069 "])
 def test_empty_text(text: str) -> None:
     assert raised(clean_text, text, 100).msgid == parsing.EMPTY
