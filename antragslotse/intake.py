@@ -12,7 +12,7 @@ from dialogs.application import application, attachments, repeat_key
 from dialogs.content import author, is_urgent
 from dialogs.content.addendum import ADDENDUM
 from dialogs.content.start import NOTICE_VERSION
-from dialogs.engine import Input, Upload
+from dialogs.inputs import Input, Outcome, Upload
 from dialogs.model import Interview
 from dialogs.progress import Progress
 from dialogs.screens import Screen, screen
@@ -210,7 +210,7 @@ class Intake:
         return self._turn(progress, outcome.notes)
 
     def _decide(self, draft: Draft, event: Input, role: Role, today: dt.date
-                ) -> tuple[engine.Outcome, Progress]:
+                ) -> tuple[Outcome, Progress]:
         """The engine's outcome for this input, and the progress to keep (consents noted)."""
         role = author(dict(draft.progress.answers), role)
         outcome = engine.handle(self.interview_of(draft.progress), draft.progress, event, today,

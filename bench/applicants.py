@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from antragslotse.intake import Turn
 from dialogs import engine, flow
-from dialogs.engine import Action, Input, Press, Say
+from dialogs.inputs import Action, Input, Press, Say
 from dialogs.model import Interview, Kind
 from dialogs.progress import Progress
 from dialogs.screens import screen

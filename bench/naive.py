@@ -26,7 +26,7 @@ from bench.stub import make_bot
 from bot.replies import send
 from bot.views import View
 from dialogs import codec, engine
-from dialogs.engine import Say
+from dialogs.inputs import Say
 from dialogs.model import Interview
 from dialogs.screens import screen
 from dialogs.types import Role

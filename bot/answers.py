@@ -12,7 +12,7 @@ from bot.commands import on_start
 from bot.people import language, owner
 from bot.replies import after_tap, send
 from bot.views import Reply, View
-from dialogs.engine import Action, Press, Say
+from dialogs.inputs import Action, Press, Say
 from dialogs.types import N_, Role, t
 from locales.catalogs import Catalogs
 

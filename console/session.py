@@ -12,7 +12,7 @@ from antragslotse import wiring
 from antragslotse.intake import Intake, Turn
 from antragslotse.presenter import Presenter
 from antragslotse.settings import Settings
-from dialogs.engine import Action, Press, Say
+from dialogs.inputs import Action, Press, Say
 from dialogs.types import Role
 from locales.catalogs import Catalogs
 from locales.render import Renderer

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import itertools
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from dialogs import flow, parsing
 from dialogs.flow import Step
+from dialogs.inputs import Action, Input, Outcome, Press, Upload
 from dialogs.model import Answers, Interview, Kind
 from dialogs.progress import REVIEW, Progress
 from dialogs.scripts import language_of
@@ -24,65 +24,6 @@ from dialogs.types import (
     Text,
     t,
 )
-
-
-class Action(enum.StrEnum):
-    """What a button does; buttons carry these ids, never their labels."""
-
-    PICK = "pick"
-    TOGGLE = "toggle"
-    DONE = "done"
-    NEXT = "next"
-    BACK = "back"
-    SKIP = "skip"
-    UNKNOWN = "unknown"
-    DECLINE = "decline"
-    KEEP = "keep"
-    HELP = "help"
-    LATER = "later"
-    MISSING = "missing"
-    EDIT = "edit"
-    REVIEW = "review"
-    SECTION = "section"
-    SUBMIT = "submit"
-
-
-@dataclass(frozen=True)
-class Say:
-    """A typed message."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Press:
-    """A button: the screen it belongs to, the action, and a choice or target."""
-
-    path: str
-    action: Action
-    value: str = ""
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A stored photo, PDF or voice note."""
-
-    attachment: Attachment
-
-
-Input = Say | Press | Upload
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """The result of one input: save ``progress`` if ``changed``, then show ``notes``."""
-
-    progress: Progress
-    notes: tuple[Text, ...] = ()
-    changed: bool = False
-    submit: bool = False
-    consent: tuple[str, bool] | None = None  # (kind, given): the channel records it, stamped
-
 
 SAVED = t(N_("Saved ✓"))
 GIVES_CONSENT = ("agree", "yes")

@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from dialogs import flow
-from dialogs.engine import Action
 from dialogs.flow import Step
+from dialogs.inputs import Action
 from dialogs.model import Answers, Interview, Kind
 from dialogs.progress import REVIEW, Progress
 from dialogs.summary import answer_lines

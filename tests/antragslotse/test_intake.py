@@ -13,7 +13,7 @@ from antragslotse.intake import Intake
 from antragslotse.privacy import Privacy
 from dialogs.content import INTERVIEW
 from dialogs.content.start import NOTICE_VERSION
-from dialogs.engine import Action, Press, Say
+from dialogs.inputs import Action, Press, Say
 from dialogs.progress import REVIEW
 from dialogs.types import Attachment, DocStatus, Document, FreeText, PartialDate, Role
 from storage.keys import Keyring

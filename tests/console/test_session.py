@@ -13,7 +13,7 @@ from antragslotse.settings import PACKAGED_PROFILE
 from antragslotse.wiring import renderer
 from console.session import converse
 from dialogs.content import INTERVIEW
-from dialogs.engine import Press, Say, Upload
+from dialogs.inputs import Press, Say, Upload
 from dialogs.progress import REVIEW
 from locales.catalogs import Catalogs
 from secretariat.keys import keygen

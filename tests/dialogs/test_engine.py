@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from dialogs import engine, flow
 from dialogs.content import INTERVIEW
-from dialogs.engine import Action, Input, Press, Say, Upload
+from dialogs.inputs import Action, Input, Press, Say, Upload
 from dialogs.progress import REVIEW, Progress
 from dialogs.screens import screen
 from dialogs.types import (

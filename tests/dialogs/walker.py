@@ -6,7 +6,7 @@ import datetime as dt
 import random
 
 from dialogs import engine, flow
-from dialogs.engine import Action, Input, Press, Say, Upload
+from dialogs.inputs import Action, Input, Press, Say, Upload
 from dialogs.model import Interview, Kind
 from dialogs.progress import Progress
 from dialogs.screens import screen

@@ -25,7 +25,7 @@ from bot.callbacks import Tap
 from dialogs import engine, flow
 from dialogs.application import application
 from dialogs.content import INTERVIEW, author
-from dialogs.engine import Action, Input, Press, Say
+from dialogs.inputs import Action, Input, Press, Say
 from dialogs.model import Kind
 from dialogs.progress import REVIEW, Progress
 from dialogs.types import Role

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from antragslotse.intake import Intake
 from dialogs.content import INTERVIEW
-from dialogs.engine import Say
+from dialogs.inputs import Say
 from dialogs.progress import Progress
 from dialogs.types import FreeText, Role
 from storage.sql import SqlStore
