@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, QueuePool, delete, event, make_url
 from sqlalchemy.engine import URL
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from storage import sqlite
 from storage.models import processed_updates
@@ -65,6 +65,16 @@ def create_engine(url: str, **options: Any) -> AsyncEngine:
     event.listen(engine.sync_engine, "begin", _on_sqlite_begin)
     event.listen(engine.sync_engine, "reset", _on_sqlite_reset)
     return engine
+
+
+async def checked_out(engine: AsyncEngine) -> tuple[AsyncConnection, Any]:
+    """A connection checked out of the pool, and the driver's own connection under it."""
+    conn = await engine.connect()
+    try:
+        return conn, (await conn.get_raw_connection()).driver_connection
+    except BaseException:
+        await conn.close()
+        raise
 
 
 def unit_connections(engine: AsyncEngine) -> int:

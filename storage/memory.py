@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from dialogs import codec
 from dialogs.progress import Progress
 from storage import status
-from storage.ports import Closed, Conflict, Draft, NotFound, Submission
+from storage.ports import Closed, Conflict, Draft, NotFound, Submission, claim_and_save
 
 
 @dataclass(frozen=True)
@@ -78,9 +78,7 @@ class MemoryStore:
         """Claim the update and save the draft together, if both are still due."""
         try:
             async with self.unit() as work:
-                if not await work.claim_update(update_id):
-                    raise Conflict(f"update {update_id} was processed before")
-                return await work.save_draft(draft)
+                return await claim_and_save(work, draft, update_id)
         except Conflict:
             return None
 

@@ -122,3 +122,11 @@ class Store(Protocol):
         update was processed before or the stored draft is no longer at ``draft.version``;
         then the caller runs a full unit, which finds out which.
         """
+
+
+async def claim_and_save(unit: UnitOfWork, draft: Draft, update_id: int) -> Draft:
+    """Claim ``update_id`` and save ``draft`` in ``unit`` (``Store.save_answer`` in a unit):
+    Conflict if the update was processed before or the stored draft moved on."""
+    if not await unit.claim_update(update_id):
+        raise Conflict(f"update {update_id} was processed before")
+    return await unit.save_draft(draft)

@@ -38,6 +38,7 @@ from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from storage import database
 from storage.compiled import Prepared
 from storage.ports import Conflict, StoreClosed
 
@@ -187,7 +188,7 @@ class Connections:
         """
         statement = self._prepared[name]
         async with self._slot():
-            conn, driver = self._idle.pop() if self._idle else await self._connect()
+            conn, driver = await self._take()
             try:
                 status = await _driven(driver.execute(statement.sql,
                                                       *statement.parameters(values)))
@@ -196,10 +197,7 @@ class Connections:
                     await asyncio.shield(self._let_go())
                 await asyncio.shield(self._drop(conn))
                 raise
-            if self._closed:
-                await conn.close()
-            else:
-                self._idle.append((conn, driver))
+            await self._give_back(conn, driver)
             return count(status)
 
     @asynccontextmanager
@@ -223,7 +221,7 @@ class Connections:
 
     @asynccontextmanager
     async def _held(self) -> AsyncIterator[Transaction]:
-        conn, driver = self._idle.pop() if self._idle else await self._connect()
+        conn, driver = await self._take()
         transaction = Transaction(conn, driver, self._prepared)
         clean = False  # the connection is idle, outside any transaction
         try:
@@ -237,20 +235,22 @@ class Connections:
             await transaction.commit()
             clean = True
         finally:
-            if clean and not self._closed:
-                self._idle.append((conn, driver))
-            else:
-                await asyncio.shield(self._drop(conn) if not clean else conn.close())
+            await asyncio.shield(self._give_back(conn, driver) if clean else self._drop(conn))
 
-    async def _connect(self) -> tuple[AsyncConnection, Driver]:
-        conn = await self._engine.connect()
-        try:
-            driver: Driver | None = (await conn.get_raw_connection()).driver_connection
-        except BaseException:
-            await conn.close()
-            raise
+    async def _take(self) -> tuple[AsyncConnection, Driver]:
+        """An idle held connection, else a new one from the engine's pool."""
+        if self._idle:
+            return self._idle.pop()
+        conn, driver = await database.checked_out(self._engine)
         assert driver is not None  # a live pooled connection
         return conn, driver
+
+    async def _give_back(self, conn: AsyncConnection, driver: Driver) -> None:
+        """Keep a clean connection for the next unit; close it once the store is closed."""
+        if self._closed:
+            await conn.close()
+        else:
+            self._idle.append((conn, driver))
 
     async def _let_go(self) -> None:
         """Give every idle held connection back, invalidated: the next units connect anew."""

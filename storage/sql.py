@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from storage import database, postgres, statements
 from storage.cache import DraftCache
 from storage.keys import Keyring
-from storage.ports import Conflict, Draft
+from storage.ports import Conflict, Draft, claim_and_save
 from storage.sealing import RecipientKey
 from storage.statements import InlineStatements
 from storage.unit import SqlUnit, sealed_progress
@@ -104,9 +104,7 @@ class SqlStore:
             try:
                 async with self.unit() as unit:
                     unit.adopt(draft.id, entry)
-                    if not await unit.claim_update(update_id):
-                        raise Conflict(f"update {update_id} was processed before")
-                    return await unit.save_draft(draft)
+                    return await claim_and_save(unit, draft, update_id)
             except Conflict:
                 return None
         blob = sealed_progress(entry.data_key, draft)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from storage import sqlite
+from storage import database, sqlite
 from storage.ports import StoreClosed
 
 log = logging.getLogger(__name__)
@@ -119,12 +119,7 @@ class Writer:
         return self._group
 
     async def _connect(self) -> tuple[AsyncConnection, sqlite.Connection]:
-        conn = await self._engine.connect()
-        try:
-            driver = (await conn.get_raw_connection()).driver_connection
-        except BaseException:
-            await conn.close()
-            raise
+        conn, driver = await database.checked_out(self._engine)
         assert isinstance(driver, sqlite.Connection)
         return conn, driver
 
