@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from dialogs import engine
 from dialogs.application import application, attachments, repeat_key
@@ -20,6 +21,7 @@ from dialogs.types import N_, Attachment, Consent, Role, Text, t
 from storage import status
 from storage.ports import Closed, Conflict, Draft, Store, Submission, UnitOfWork
 
+T = TypeVar("T")
 Clock = Callable[[], dt.date]
 CLOSED_NOTE = N_("This application is closed: it was withdrawn, or the board has given its "
                  "recommendation. Nothing can be added to it any more. If something important "
@@ -41,6 +43,10 @@ class Turn:
     screen: Screen | None = None
     reference: str | None = None  # set once the application was sent
     addendum: int | None = None  # set once a Nachtrag to ``reference`` was sent
+
+
+def _unrendered(turn: Turn) -> None:
+    return None
 
 
 class Intake:
@@ -80,10 +86,20 @@ class Intake:
         self, owner: str, event: Input, role: Role, update_id: int | None = None
     ) -> Turn | None:
         """Handle one input; a re-delivered update only shows the current screen again."""
+        shown = await self.answer(owner, event, role, update_id, _unrendered)
+        return None if shown is None else shown[0]
+
+    async def answer(self, owner: str, event: Input, role: Role, update_id: int | None,
+                     render: Callable[[Turn], T]) -> tuple[Turn, T] | None:
+        """``apply``, and the turn rendered for the channel.
+
+        An answer to a draft the store knows is rendered while it is written to the disk;
+        either way the rendering comes back only once the answer is committed.
+        """
         try:
-            return await self._apply(owner, event, role, update_id)
+            return await self._apply(owner, event, role, update_id, render)
         except Conflict:  # someone saved in between: run the input again on the new state
-            return await self._apply(owner, event, role, update_id)
+            return await self._apply(owner, event, role, update_id, render)
 
     async def add_file(
         self, owner: str, data: bytes, kind: str, mime: str, role: Role, update_id: int | None
@@ -169,13 +185,18 @@ class Intake:
         async with self.store.unit() as uow:
             return await uow.submissions_of(owner)
 
-    async def _apply(
+    async def _apply(self, owner: str, event: Input, role: Role, update_id: int | None,
+                     render: Callable[[Turn], T]) -> tuple[Turn, T] | None:
+        if update_id is not None:
+            shown = await self._quick(owner, event, role, update_id, render)
+            if shown is not None:
+                return shown
+        turn = await self._full(owner, event, role, update_id)
+        return None if turn is None else (turn, render(turn))
+
+    async def _full(
         self, owner: str, event: Input, role: Role, update_id: int | None
     ) -> Turn | None:
-        if update_id is not None:
-            turn = await self._quick(owner, event, role, update_id)
-            if turn is not None:
-                return turn
         async with self.store.unit() as uow:
             if not await self._claim(uow, update_id):
                 return await self._replay(uow, owner)
@@ -184,8 +205,10 @@ class Intake:
                 return None if update_id is None else Turn(self.default_language)
             return await self._step(uow, draft, event, role)
 
-    async def _quick(self, owner: str, event: Input, role: Role, update_id: int) -> Turn | None:
-        """An answer that changes a draft the store knows, saved with its claim in one go.
+    async def _quick(self, owner: str, event: Input, role: Role, update_id: int,
+                     render: Callable[[Turn], T]) -> tuple[Turn, T] | None:
+        """An answer that changes a draft the store knows, saved with its claim in one go,
+        the next screen rendered while the disk works.
 
         None if this does not fit (unknown or stale draft, a re-delivery, nothing to save,
         the application to send): the full unit runs the input instead.
@@ -196,9 +219,13 @@ class Intake:
         outcome, progress = self._decide(draft, event, role, self.clock())
         if outcome.submit or not outcome.changed:
             return None
-        if await self.store.save_answer(replace(draft, progress=progress), update_id) is None:
-            return None
-        return self._turn(progress, outcome.notes)
+
+        def shown() -> tuple[Turn, T]:
+            turn = self._turn(progress, outcome.notes)
+            return turn, render(turn)
+
+        saved = await self.store.save_answer(replace(draft, progress=progress), update_id, shown)
+        return None if saved is None else saved[1]
 
     async def _step(self, uow: UnitOfWork, draft: Draft, event: Input, role: Role) -> Turn:
         today = self.clock()

@@ -10,7 +10,7 @@ from bot import filters
 from bot.callbacks import Tap
 from bot.commands import on_start
 from bot.people import language, owner
-from bot.replies import after_tap, send
+from bot.replies import after_tap, outgoing, send
 from bot.views import Reply, View
 from dialogs.inputs import Action, Press, Say
 from dialogs.types import N_, Role, t
@@ -32,12 +32,13 @@ async def on_tap(query: CallbackQuery, callback_data: Tap, intake: Intake, view:
     except ValueError:  # a forged button: treat it like a stale one
         action = Action.HELP
     press = Press(callback_data.path, action, callback_data.value)
-    turn = await intake.apply(owner(query.from_user), press, Role.APPLICANT,
-                              event_update.update_id)
-    if turn is None:
+    shown = await intake.answer(owner(query.from_user), press, Role.APPLICANT,
+                                event_update.update_id, view.turn)
+    if shown is None:
         return
+    turn, reply = shown
     same = turn.screen is not None and turn.screen.path == press.path and not turn.notes
-    await after_tap(query, view.turn(turn), in_place=same)
+    await after_tap(query, reply, in_place=same)
 
 
 @router.callback_query()
@@ -54,12 +55,17 @@ async def on_unknown_tap(query: CallbackQuery, intake: Intake, view: View) -> No
 async def on_text(message: Message, bot: Bot, intake: Intake, view: View, catalogs: Catalogs,
                   event_update: Update) -> None:
     assert message.from_user is not None and message.text is not None
-    turn = await intake.apply(owner(message.from_user), Say(message.text), Role.APPLICANT,
-                              event_update.update_id)
-    if turn is not None and turn.screen is None and not turn.notes:
+    chat = message.chat.id
+    shown = await intake.answer(owner(message.from_user), Say(message.text), Role.APPLICANT,
+                                event_update.update_id,
+                                lambda turn: outgoing(chat, view.turn(turn)))
+    if shown is None:
+        return
+    turn, reply = shown
+    if turn.screen is None and not turn.notes:  # no draft (any more): start one
         await on_start(message, bot, intake, view, catalogs)
-    elif turn is not None:
-        await send(bot, message.chat.id, view.turn(turn))
+    else:
+        await bot(reply)
 
 
 @router.message()

@@ -6,6 +6,7 @@ import logging
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import SendMessage
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 
 from bot.views import Reply
@@ -13,9 +14,14 @@ from bot.views import Reply
 log = logging.getLogger(__name__)
 
 
+def outgoing(chat_id: int, reply: Reply) -> SendMessage:
+    """The Bot API call that sends ``reply``: it can be built before it may be sent."""
+    return SendMessage(chat_id=chat_id, text=reply.text, reply_markup=reply.markup,
+                       protect_content=reply.protect)
+
+
 async def send(bot: Bot, chat_id: int, reply: Reply) -> Message:
-    return await bot.send_message(chat_id, reply.text, reply_markup=reply.markup,
-                                  protect_content=reply.protect)
+    return await bot(outgoing(chat_id, reply))
 
 
 async def after_tap(query: CallbackQuery, reply: Reply, *, in_place: bool) -> None:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from dialogs import codec
 from dialogs.progress import Progress
 from storage import status
-from storage.ports import Closed, Conflict, Draft, NotFound, Submission, claim_and_save
+from storage.ports import Closed, Conflict, Draft, NotFound, Submission, T, claim_and_save
 
 
 @dataclass(frozen=True)
@@ -74,13 +74,15 @@ class MemoryStore:
         return None if stored is None else Draft(stored[0], owner, stored[1],
                                                  codec.loads(stored[2]))
 
-    async def save_answer(self, draft: Draft, update_id: int) -> Draft | None:
+    async def save_answer(self, draft: Draft, update_id: int, meanwhile: Callable[[], T]
+                          ) -> tuple[Draft, T] | None:
         """Claim the update and save the draft together, if both are still due."""
         try:
             async with self.unit() as work:
-                return await claim_and_save(work, draft, update_id)
+                saved = await claim_and_save(work, draft, update_id)
         except Conflict:
             return None
+        return saved, meanwhile()  # (in memory there is no disk to wait for)
 
     def submitted(self) -> list[Handed]:
         """Every submission so far, oldest first."""

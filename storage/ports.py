@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from dialogs.progress import Progress
+
+T = TypeVar("T")
 
 
 class Conflict(Exception):
@@ -115,12 +117,15 @@ class Store(Protocol):
         """The owner's draft as this process last saw it committed, if it still has it at
         hand; it may be stale (another replica moved on): ``save_answer`` finds out."""
 
-    async def save_answer(self, draft: Draft, update_id: int) -> Draft | None:
+    async def save_answer(self, draft: Draft, update_id: int, meanwhile: Callable[[], T]
+                          ) -> tuple[Draft, T] | None:
         """Claim ``update_id`` and save ``draft`` (a ``known`` draft, changed) together.
 
         The quick path for an answer: both in one transaction, or neither — None if the
         update was processed before or the stored draft is no longer at ``draft.version``;
-        then the caller runs a full unit, which finds out which.
+        then the caller runs a full unit, which finds out which. ``meanwhile`` (rendering
+        the reply) runs while the save is on its way to the disk; what it made comes back
+        with the saved draft once that is committed, and is dropped if nothing was saved.
         """
 
 

@@ -10,6 +10,7 @@ which also lets an answer to a known draft skip the load (``save_answer``).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -20,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from storage import database, postgres, statements
 from storage.cache import DraftCache
 from storage.keys import Keyring
-from storage.ports import Conflict, Draft, claim_and_save
+from storage.ports import Conflict, Draft, T, claim_and_save
 from storage.sealing import RecipientKey
 from storage.statements import InlineStatements
 from storage.unit import SqlUnit, sealed_progress
@@ -68,15 +69,22 @@ class SqlStore:
         return self.keyring
 
     @asynccontextmanager
-    async def unit(self) -> AsyncIterator[SqlUnit]:
-        """A transaction: commits on clean exit, rolls back on an exception."""
+    async def unit(self, meanwhile: Callable[[], object] | None = None
+                   ) -> AsyncIterator[SqlUnit]:
+        """A transaction: commits on clean exit, rolls back on an exception.
+
+        ``meanwhile`` runs after a clean exit: on SQLite while the commit is on its way to
+        the disk, on PostgreSQL once committed.
+        """
         if self._held is not None:
             async with self._held.unit() as transaction:
                 unit = SqlUnit(self, transaction)
                 yield unit
+            if meanwhile is not None:
+                meanwhile()
         else:
             assert self._writer is not None
-            async with self._writer.unit() as (conn, driver):
+            async with self._writer.unit(meanwhile) as (conn, driver):
                 unit = SqlUnit(self, InlineStatements(conn, driver, self._prepared))
                 yield unit
         self.cache.keep(unit.known)  # committed: what this unit read or wrote is current
@@ -90,33 +98,44 @@ class SqlStore:
         draft_id, entry = found
         return Draft(draft_id, owner, entry.version, entry.progress)
 
-    async def save_answer(self, draft: Draft, update_id: int) -> Draft | None:
+    async def save_answer(self, draft: Draft, update_id: int, meanwhile: Callable[[], T]
+                          ) -> tuple[Draft, T] | None:
         """Claim the update and save the known draft in one transaction, if both are due.
 
         None, with nothing written, if the update was processed before or the stored
         draft moved on from ``draft.version``. On PostgreSQL this is one statement, so one
-        round trip instead of four (BEGIN and claim, load, save, COMMIT).
+        round trip instead of four (BEGIN and claim, load, save, COMMIT). ``meanwhile``
+        runs while the disk (or the server) works: one at a time, the reply is rendered in
+        the time the process would otherwise sleep.
         """
         entry = self.cache.get(draft.id)
         if entry is None or entry.version != draft.version or entry.key_id != self.keyring.active:
             return None
         if self._held is None:
+            made: list[T] = []
             try:
-                async with self.unit() as unit:
+                async with self.unit(lambda: made.append(meanwhile())) as unit:
                     unit.adopt(draft.id, entry)
-                    return await claim_and_save(unit, draft, update_id)
+                    saved = await claim_and_save(unit, draft, update_id)
             except Conflict:
                 return None
+            return saved, made[0]
         blob = sealed_progress(entry.data_key, draft)
         now = self.clock()
         values = {"update_id": update_id, "draft_id": draft.id, "expected": draft.version,
                   "new_version": draft.version + 1, "blob": blob, "now": now}
-        if await self._held.alone("answer", values) != 1:
+        answering = asyncio.ensure_future(self._held.alone("answer", values))
+        try:
+            await asyncio.sleep(0)  # its first step sends the statement
+            result = meanwhile()
+        finally:
+            rows = await answering  # (also when meanwhile failed: no statement left behind)
+        if rows != 1:
             return None
         saved = replace(draft, version=draft.version + 1)
         self.cache.keep({draft.id: replace(entry, version=saved.version, blob=blob,
                                            progress=draft.progress)})
-        return saved
+        return saved, result
 
     async def close(self) -> None:
         """Finish the last commit and release the engine's connections."""

@@ -18,7 +18,9 @@ statement issued through SQLAlchemy.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from typing import Any
@@ -28,6 +30,7 @@ import aiosqlite
 from storage.compiled import Prepared
 
 Outcome = tuple[Any, int, int | None, list[Any]]
+HANDOFF = 0.0005  # seconds the loop waits at most for the worker to begin a COMMIT
 
 
 def _run(connection: Connection, sql: str, parameters: Any, many: bool, begin: bool) -> Outcome:
@@ -115,16 +118,35 @@ class Connection(aiosqlite.Connection):
         self._finished = 0
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        function = partial(fn, *args, **kwargs)
+        return await self._trip(partial(fn, *args, **kwargs))
+
+    async def _trip(self, function: Callable[[], Any], *, handed: bool = False) -> Any:
+        """Run ``function`` on the worker thread (aiosqlite's queue), counted.
+
+        ``handed``: this thread waits, without the GIL, until the worker has begun. Else the
+        worker, once woken, waits for the GIL until this thread next sleeps, so a COMMIT
+        would reach the disk only after whatever this thread does next (rendering a reply).
+        """
+        started = threading.Lock() if handed else None
+        if started is not None:
+            started.acquire()
 
         def counted() -> Any:
+            if started is not None:
+                started.release()
             try:
                 return function()
             finally:
                 self._finished += 1
 
+        if not self._running or self._connection is None:
+            raise ValueError("Connection closed")
+        future = asyncio.get_running_loop().create_future()
         self._queued += 1
-        return await super()._execute(counted)  # type: ignore[no-untyped-call]
+        self._tx.put_nowait((future, counted))
+        if started is not None:
+            started.acquire(timeout=HANDOFF)  # bounded: a busy machine must not stall the loop
+        return await future
 
     def idle(self) -> bool:
         """Whether nothing of this connection is queued or running on the worker thread.
@@ -197,6 +219,8 @@ class Connection(aiosqlite.Connection):
             if raw.total_changes == self.changes:
                 raw.commit()  # nothing written: no fsync, no trip
                 return
+            await self._trip(raw.commit, handed=True)  # the flush starts now
+            return
         await super().commit()
 
     async def rollback(self) -> None:

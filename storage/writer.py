@@ -9,13 +9,15 @@ join the same transaction, which commits once for all of them: one fsync per gro
 Nothing is confirmed early: a unit's ``async with`` block ends only after the group's
 COMMIT returned. A unit that fails is rolled back to its savepoint and leaves the others
 alone; a COMMIT that fails fails every unit of its group (none of them was confirmed).
+Work that needs a unit's outcome but not yet its commit (rendering the reply) can come
+as ``meanwhile``: it runs while the disk flushes, instead of after.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -58,8 +60,13 @@ class Writer:
         self._finishing: set[asyncio.Task[None]] = set()
 
     @asynccontextmanager
-    async def unit(self) -> AsyncIterator[tuple[AsyncConnection, sqlite.Connection]]:
-        """A savepoint in the current group; returns after the group's commit."""
+    async def unit(self, meanwhile: Callable[[], object] | None = None
+                   ) -> AsyncIterator[tuple[AsyncConnection, sqlite.Connection]]:
+        """A savepoint in the current group; returns after the group's commit.
+
+        ``meanwhile`` runs once the block ended cleanly, before the commit is awaited: if
+        this unit is the group's last, after COMMIT was handed to the worker thread.
+        """
         task = asyncio.current_task()
         if task is not None and task is self._holder:
             raise NestedUnit("a unit of work is already open in this task")
@@ -96,8 +103,14 @@ class Writer:
             await asyncio.wait([group.done])  # the group is over: committed or given up
             raise
         self._holder = None
-        await self._keep(group)
-        await asyncio.shield(group.done)  # raises if the group's COMMIT failed
+        committing = await self._keep(group)
+        try:
+            if meanwhile is not None:
+                if committing:  # the commit's task first hands COMMIT to the worker thread
+                    await asyncio.sleep(0)
+                meanwhile()
+        finally:
+            await asyncio.shield(group.done)  # raises if the group's COMMIT failed
 
     async def _open(self) -> _Group:
         # The transaction is the driver's own: SQLAlchemy's (begun by a unit's first Core
@@ -123,13 +136,14 @@ class Writer:
         assert isinstance(driver, sqlite.Connection)
         return conn, driver
 
-    async def _keep(self, group: _Group) -> None:
+    async def _keep(self, group: _Group) -> bool:
+        """End a unit that went well; True if its group commits now."""
         group.members += 1  # counted first: if RELEASE fails, the group fails, this unit too
         try:  # inline (no suspension) unless a trip is under way; then after it
             await group.driver.statement("RELEASE unit")
         except BaseException as exc:  # a cancellation included: the RELEASE may or may not
             group.broken = exc  # have happened, so the whole group is given up
-        self._next(group)
+        return self._next(group)
 
     async def _undo(self, group: _Group) -> None:
         try:  # after any statement of the unit still running on the worker thread
@@ -139,12 +153,13 @@ class Writer:
             group.broken = exc
         self._next(group)
 
-    def _next(self, group: _Group) -> None:
-        """Let the next unit join the group, or commit it."""
+    def _next(self, group: _Group) -> bool:
+        """Let the next unit join the group (False), or commit it (True)."""
         if group.broken is None and self._queued and group.members < self._max:
             self._lock.release()  # the next unit joins this group
-            return
+            return False
         self._spawn(self._finish(group))
+        return True
 
     def _spawn(self, work: Coroutine[object, object, None]) -> None:
         task = asyncio.create_task(work)

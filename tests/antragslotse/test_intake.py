@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from antragslotse.intake import Intake
+from antragslotse.intake import Intake, Turn
 from antragslotse.privacy import Privacy
 from dialogs.content import INTERVIEW
 from dialogs.content.start import NOTICE_VERSION
@@ -83,6 +83,32 @@ async def test_an_answer_given_on_another_replica_meanwhile_is_built_on(tmp_path
     assert late is not None and late.screen == moved.screen
     assert again is not None and again.screen == moved.screen and again.notes == ()
     assert draft is not None and len(draft.progress.consents) == 1 and draft.version == 3
+
+
+async def test_the_rendering_that_comes_back_is_of_the_committed_turn(tmp_path: Path) -> None:
+    """``answer`` renders the turn for the channel; one rendered for a stale known draft
+    (while its save was under way) is dropped with it, and the stored draft's is rendered."""
+    engine = await sql_engine("sqlite", tmp_path, None)
+    store = SqlStore(engine, Keyring.generate(), [OFFICE.public_key()])
+    rendered: list[Turn] = []
+
+    def render(turn: Turn) -> str:
+        rendered.append(turn)
+        return f"reply {len(rendered)}"
+
+    async with replica(store) as elsewhere:
+        here = Intake(store, INTERVIEW, lambda: TODAY, "en")
+        there = Intake(elsewhere, INTERVIEW, lambda: TODAY, "en")
+        await here.begin(OWNER, "en", update_id=1)
+        quick = await here.answer(OWNER, Press("welcome", Action.NEXT), Role.APPLICANT, 2, render)
+        await there.apply(OWNER, Press("privacy", Action.PICK, "agree"), Role.APPLICANT, 3)
+        rendered.clear()
+        late = await here.answer(OWNER, Say("too late"), Role.APPLICANT, 4, render)
+    await store.close()
+    assert quick is not None and quick[1] == "reply 1" and quick[0].screen is not None
+    assert quick[0].screen.path == "privacy"
+    assert late is not None and late == (rendered[-1], f"reply {len(rendered)}")
+    assert late[0].screen is not None and late[0].screen.path != "privacy"
 
 
 async def test_without_a_draft_there_is_nothing_to_answer() -> None:

@@ -78,7 +78,8 @@ async def test_a_draft_deleted_elsewhere_leaves_this_cache_once_found_gone(sql: 
     async with replica(sql) as other, other.unit() as unit:
         assert await unit.delete_draft("tg:1")
     assert sql.known("tg:1") == draft  # not seen yet: the next answer finds out
-    assert await sql.save_answer(Draft(draft.id, "tg:1", 1, Progress("gone")), 3003) is None
+    assert await sql.save_answer(Draft(draft.id, "tg:1", 1, Progress("gone")), 3003,
+                                 lambda: None) is None
     async with sql.unit() as unit:
         assert await unit.load_draft("tg:1") is None
     assert sql.cache.get(draft.id) is None and sql.known("tg:1") is None
@@ -104,7 +105,8 @@ async def test_a_stale_known_draft_is_found_out_and_the_answer_not_claimed(sql: 
         await unit.save_draft(Draft(draft.id, "tg:1", draft.version, Progress("elsewhere")))
     known = sql.known("tg:1")
     assert known == draft  # this process has not seen the other's save
-    assert await sql.save_answer(Draft(draft.id, "tg:1", 1, Progress("stale")), 3001) is None
+    assert await sql.save_answer(Draft(draft.id, "tg:1", 1, Progress("stale")), 3001,
+                                 lambda: None) is None
     async with sql.unit() as unit:
         loaded = await unit.load_draft("tg:1")
         assert await unit.claim_update(3001) is True
@@ -118,7 +120,8 @@ async def test_a_quick_answer_waits_for_a_save_under_way_and_then_sees_it(sql: S
         async with other.unit() as unit:
             await unit.save_draft(Draft(draft.id, "tg:1", 1, Progress("first")))  # row locked
             quick = asyncio.create_task(
-                sql.save_answer(Draft(draft.id, "tg:1", 1, Progress("second")), 3002))
+                sql.save_answer(Draft(draft.id, "tg:1", 1, Progress("second")), 3002,
+                                lambda: None))
             await asyncio.sleep(0.2)
             assert not quick.done()  # waits for the other transaction
         assert await quick is None

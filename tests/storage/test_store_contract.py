@@ -92,8 +92,16 @@ async def test_a_known_draft_is_saved_with_its_claim(backend: Backend) -> None:
     first = await saved(store, "tg:1")
     known = store.known("tg:1")
     assert known == first and store.known("tg:2") is None
-    answered = await store.save_answer(Draft(first.id, "tg:1", 1, Progress("next")), 2001)
-    assert answered == Draft(first.id, "tg:1", 2, Progress("next"))
+    rendered: list[Draft | None] = []
+
+    def render() -> str:  # runs before the save is confirmed; what it made comes back
+        rendered.append(store.known("tg:1"))
+        return "the next question"
+
+    answered = Draft(first.id, "tg:1", 2, Progress("next"))
+    assert await store.save_answer(Draft(first.id, "tg:1", 1, Progress("next")), 2001,
+                                   render) == (answered, "the next question")
+    assert len(rendered) == 1
     assert store.known("tg:1") == answered
     async with store.unit() as unit:
         assert await unit.load_draft("tg:1") == answered
@@ -105,7 +113,8 @@ async def test_a_quick_answer_to_a_processed_update_writes_nothing(backend: Back
     first = await saved(store, "tg:1")
     async with store.unit() as unit:
         assert await unit.claim_update(2001)
-    assert await store.save_answer(Draft(first.id, "tg:1", 1, Progress("again")), 2001) is None
+    assert await store.save_answer(Draft(first.id, "tg:1", 1, Progress("again")), 2001,
+                                   lambda: "dropped") is None
     async with store.unit() as unit:
         assert await unit.load_draft("tg:1") == first
 
@@ -115,7 +124,8 @@ async def test_a_quick_answer_to_a_moved_on_draft_claims_nothing(backend: Backen
     first = await saved(store, "tg:1")
     async with store.unit() as unit:
         second = await unit.save_draft(Draft(first.id, "tg:1", 1, Progress("elsewhere")))
-    assert await store.save_answer(Draft(first.id, "tg:1", 1, Progress("stale")), 2001) is None
+    assert await store.save_answer(Draft(first.id, "tg:1", 1, Progress("stale")), 2001,
+                                   lambda: "dropped") is None
     async with store.unit() as unit:
         assert await unit.load_draft("tg:1") == second
         assert await unit.claim_update(2001) is True  # free for the full unit

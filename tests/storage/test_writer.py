@@ -8,7 +8,7 @@ import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -335,3 +335,59 @@ async def test_a_unit_cancelled_mid_statement_is_undone_and_the_writer_goes_on(
     assert {n for n, r in zip((3, 4), results, strict=True) if r is True} <= committed
     assert 5 in committed
 
+
+
+async def test_meanwhile_runs_while_the_commit_is_on_its_way_to_the_disk(
+    store: SqlStore, engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A unit's ``meanwhile`` (the bot renders its reply there) runs after COMMIT was handed
+    to the worker thread, and the unit is confirmed only once that COMMIT returned."""
+    begun, finish = threading.Event(), threading.Event()
+    trip = sqlite.Connection._trip
+
+    async def held(self: sqlite.Connection, function: Callable[[], object], *,
+                   handed: bool = False) -> object:
+        def flushing() -> object:
+            begun.set()
+            finish.wait(5)
+            return function()
+
+        return await trip(self, flushing if handed else function, handed=handed)
+
+    monkeypatch.setattr(sqlite.Connection, "_trip", held)
+    began: list[bool] = []
+
+    def meanwhile() -> None:  # blocks the loop's thread: only a COMMIT queued before can begin
+        began.append(begun.wait(5))
+        finish.set()
+
+    async with store.unit(meanwhile) as unit:
+        assert await unit.claim_update(7)
+    assert began == [True]
+    assert await claimed(engine) == {7}
+
+
+async def test_meanwhile_is_skipped_when_the_unit_fails(store: SqlStore, engine: AsyncEngine
+                                                        ) -> None:
+    ran: list[int] = []
+    with pytest.raises(Conflict):
+        async with store.unit(lambda: ran.append(1)) as unit:
+            await unit.claim_update(8)
+            raise Conflict("the unit fails")
+    async with store.unit(lambda: ran.append(2)) as unit:
+        await unit.claim_update(9)
+    assert ran == [2] and await claimed(engine) == {9}
+
+
+async def test_a_failing_meanwhile_still_waits_for_the_commit(store: SqlStore,
+                                                              engine: AsyncEngine) -> None:
+    """The unit's writes were handed over: they are committed, and the error comes after."""
+
+    def broken() -> None:
+        raise ValueError("rendering failed")
+
+    with pytest.raises(ValueError, match="rendering failed"):
+        async with store.unit(broken) as unit:
+            await unit.claim_update(10)
+    assert await claimed(engine) == {10}
+    assert await claim(store, 11)  # the writer goes on
