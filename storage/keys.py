@@ -18,6 +18,7 @@ from storage.ports import KeyMissing
 
 ENV_VAR = "ANTRAGSLOTSE_KEYS"
 FORMAT = "antragslotse-keyring"
+REMEMBERED_OWNERS = 4096  # blind indexes of owner ids kept at hand (bounded memory)
 log = logging.getLogger(__name__)
 
 
@@ -28,6 +29,9 @@ class Keyring:
     keks: Mapping[str, bytes] = field(repr=False)
     active: str
     index_key: bytes = field(repr=False)
+    # owner id -> its blind index: every update needs its sender's (an HMAC each time)
+    _owners: dict[str, bytes] = field(default_factory=dict, init=False, repr=False,
+                                      compare=False)
 
     def __post_init__(self) -> None:
         if self.active not in self.keks:
@@ -51,8 +55,13 @@ class Keyring:
         return hmac.new(self.index_key, message, hashlib.sha256).digest()
 
     def owner_hash(self, owner: str) -> bytes:
-        """The blind index of an owner id such as ``tg:12345``."""
-        return self.blind("owner", owner)
+        """The blind index of an owner id such as ``tg:12345`` (recent ones remembered)."""
+        found = self._owners.get(owner)
+        if found is None:
+            if len(self._owners) >= REMEMBERED_OWNERS:
+                self._owners.clear()
+            found = self._owners[owner] = self.blind("owner", owner)
+        return found
 
     def rotated(self) -> Keyring:
         """This keyring with a new active KEK; the old ones stay for reading."""

@@ -11,7 +11,7 @@ import pytest
 from dialogs.progress import Progress
 from storage.bootstrap import open_store, prepare_keyring
 from storage.keyfiles import dump_public
-from storage.keys import ENV_VAR, Keyring, resolve_keyring, write_key_file
+from storage.keys import ENV_VAR, REMEMBERED_OWNERS, Keyring, resolve_keyring, write_key_file
 from storage.ports import KeyMissing
 from tests.storage.backends import OFFICE
 
@@ -110,3 +110,11 @@ def test_keys_stay_out_of_reprs() -> None:
     assert keyring.active in shown
     assert all(k.hex() not in shown and repr(k) not in shown for k in keyring.keks.values())
     assert repr(keyring.index_key) not in shown
+
+
+def test_remembered_owner_hashes_are_the_blind_index_and_stay_bounded() -> None:
+    ring = Keyring.generate()
+    owners = [f"tg:{n}" for n in range(REMEMBERED_OWNERS + 10)]
+    for owner in owners * 2:
+        assert ring.owner_hash(owner) == ring.blind("owner", owner)
+    assert len(ring._owners) <= REMEMBERED_OWNERS
