@@ -41,6 +41,7 @@ class _Group:
     conn: AsyncConnection
     driver: sqlite.Connection
     done: asyncio.Future[None]
+    flushing: asyncio.Event = field(default_factory=asyncio.Event)  # the COMMIT is under way
     members: int = 0
     broken: BaseException | None = field(default=None)
 
@@ -64,8 +65,8 @@ class Writer:
                    ) -> AsyncIterator[tuple[AsyncConnection, sqlite.Connection]]:
         """A savepoint in the current group; returns after the group's commit.
 
-        ``meanwhile`` runs once the block ended cleanly, before the commit is awaited: if
-        this unit is the group's last, after COMMIT was handed to the worker thread.
+        ``meanwhile`` runs once the block ended cleanly and the group's COMMIT was handed
+        to the worker thread, before that COMMIT returned.
         """
         task = asyncio.current_task()
         if task is not None and task is self._holder:
@@ -103,11 +104,10 @@ class Writer:
             await asyncio.wait([group.done])  # the group is over: committed or given up
             raise
         self._holder = None
-        committing = await self._keep(group)
+        await self._keep(group)
         try:
             if meanwhile is not None:
-                if committing:  # the commit's task first hands COMMIT to the worker thread
-                    await asyncio.sleep(0)
+                await group.flushing.wait()
                 meanwhile()
         finally:
             await asyncio.shield(group.done)  # raises if the group's COMMIT failed
@@ -136,14 +136,13 @@ class Writer:
         assert isinstance(driver, sqlite.Connection)
         return conn, driver
 
-    async def _keep(self, group: _Group) -> bool:
-        """End a unit that went well; True if its group commits now."""
+    async def _keep(self, group: _Group) -> None:
         group.members += 1  # counted first: if RELEASE fails, the group fails, this unit too
         try:  # inline (no suspension) unless a trip is under way; then after it
             await group.driver.statement("RELEASE unit")
         except BaseException as exc:  # a cancellation included: the RELEASE may or may not
             group.broken = exc  # have happened, so the whole group is given up
-        return self._next(group)
+        self._next(group)
 
     async def _undo(self, group: _Group) -> None:
         try:  # after any statement of the unit still running on the worker thread
@@ -153,13 +152,12 @@ class Writer:
             group.broken = exc
         self._next(group)
 
-    def _next(self, group: _Group) -> bool:
-        """Let the next unit join the group (False), or commit it (True)."""
+    def _next(self, group: _Group) -> None:
+        """Let the next unit join the group, or commit it."""
         if group.broken is None and self._queued and group.members < self._max:
             self._lock.release()  # the next unit joins this group
-            return False
+            return
         self._spawn(self._finish(group))
-        return True
 
     def _spawn(self, work: Coroutine[object, object, None]) -> None:
         task = asyncio.create_task(work)
@@ -180,6 +178,9 @@ class Writer:
             self._lock.release()  # more units arrived meanwhile: they join, the last commits
             return
         error = group.broken
+        # The units' ``meanwhile`` run as soon as the COMMIT below was handed to the worker
+        # thread (its first step, before any of them resumes): all of them while it flushes.
+        group.flushing.set()
         try:
             if error is None and group.members:
                 await group.driver.commit()

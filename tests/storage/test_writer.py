@@ -337,11 +337,12 @@ async def test_a_unit_cancelled_mid_statement_is_undone_and_the_writer_goes_on(
 
 
 
+@pytest.mark.parametrize("units", [1, 3])
 async def test_meanwhile_runs_while_the_commit_is_on_its_way_to_the_disk(
-    store: SqlStore, engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+    store: SqlStore, engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch, units: int
 ) -> None:
-    """A unit's ``meanwhile`` (the bot renders its reply there) runs after COMMIT was handed
-    to the worker thread, and the unit is confirmed only once that COMMIT returned."""
+    """Each unit's ``meanwhile`` (the bot renders its reply there) runs after its group's
+    COMMIT was handed to the worker thread; a unit is confirmed only once that returned."""
     begun, finish = threading.Event(), threading.Event()
     trip = sqlite.Connection._trip
 
@@ -361,10 +362,14 @@ async def test_meanwhile_runs_while_the_commit_is_on_its_way_to_the_disk(
         began.append(begun.wait(5))
         finish.set()
 
-    async with store.unit(meanwhile) as unit:
-        assert await unit.claim_update(7)
-    assert began == [True]
-    assert await claimed(engine) == {7}
+    async def one(update_id: int) -> None:
+        async with store.unit(meanwhile) as unit:
+            assert await unit.claim_update(update_id)
+            await asyncio.sleep(0)  # let the others join the group
+
+    await asyncio.gather(*(one(7 + n) for n in range(units)))
+    assert began == [True] * units
+    assert await claimed(engine) == {7 + n for n in range(units)}
 
 
 async def test_meanwhile_is_skipped_when_the_unit_fails(store: SqlStore, engine: AsyncEngine
