@@ -54,6 +54,7 @@ log = logging.getLogger(__name__)
 _PARSED = (GetUpdates, SendMessage, EditMessageText, EditMessageReplyMarkup, AnswerCallbackQuery,
            GetFile)  # the Bot API calls whose answers the bot parses on every update
 _RESPONSES: list[type] = []  # their response classes, held (see settle)
+YOUNG_THRESHOLD = 10_000  # net allocations between collections of the youngest generation
 SORRY = N_("Sorry, something went wrong on our side. Your answers are safe. Please try again.")
 
 
@@ -95,10 +96,17 @@ def settle() -> None:
     update. aiogram, pydantic and the catalogs leave some hundred thousand long-lived objects
     (aiogram alone ~165 MiB); a full collection walks all of them, ~200 ms here, stalling
     every update in flight. Frozen, they are never walked again (a full collection: ~2 ms).
+
+    The youngest generation is collected after 10,000 net allocations instead of 700: an
+    update allocates bursts of short-lived objects (aiogram's models) that reference
+    counting frees anyway, and at 700 such bursts started ~850 collections per 4,800
+    updates with 16 in flight, each walking every object of the updates in flight (~85 µs),
+    for no garbage (bench: ~4% more updates/s). Cycles are still collected as they build up.
     """
     _RESPONSES[:] = [Response[m.__returning__] for m in _PARSED]  # type: ignore[name-defined]
     gc.collect()
     gc.freeze()
+    gc.set_threshold(YOUNG_THRESHOLD, *gc.get_threshold()[1:])
 
 
 async def register_commands(bot: Bot, view: View, catalogs: Catalogs) -> None:
