@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from storage import database, postgres, statements
 from storage.cache import DraftCache
 from storage.keys import Keyring
-from storage.ports import Conflict, Draft, T, claim_and_save
+from storage.ports import Conflict, Draft, T
 from storage.sealing import RecipientKey
 from storage.statements import InlineStatements
 from storage.unit import SqlUnit, sealed_progress
@@ -111,27 +111,31 @@ class SqlStore:
         entry = self.cache.get(draft.id)
         if entry is None or entry.version != draft.version or entry.key_id != self.keyring.active:
             return None
-        if self._held is None:
+        blob = sealed_progress(entry.data_key, draft)
+        values = {"update_id": update_id, "draft_id": draft.id, "expected": draft.version,
+                  "new_version": draft.version + 1, "blob": blob, "now": self.clock()}
+        if self._writer is not None:
             made: list[T] = []
             try:
-                async with self.unit(lambda: made.append(meanwhile())) as unit:
-                    unit.adopt(draft.id, entry)
-                    saved = await claim_and_save(unit, draft, update_id)
+                async with self._writer.unit(lambda: made.append(meanwhile()),
+                                             savepoint=False) as (_, driver):
+                    claimed, _ = await driver.run(self._prepared["answer_claim"], values)
+                    if claimed != 1 or (await driver.run(self._prepared["answer_save"],
+                                                         values))[0] != 1:
+                        raise Conflict("processed before, or the draft moved on")
             except Conflict:
                 return None
-            return saved, made[0]
-        blob = sealed_progress(entry.data_key, draft)
-        now = self.clock()
-        values = {"update_id": update_id, "draft_id": draft.id, "expected": draft.version,
-                  "new_version": draft.version + 1, "blob": blob, "now": now}
-        answering = asyncio.ensure_future(self._held.alone("answer", values))
-        try:
-            await asyncio.sleep(0)  # its first step sends the statement
-            result = meanwhile()
-        finally:
-            rows = await answering  # (also when meanwhile failed: no statement left behind)
-        if rows != 1:
-            return None
+            result = made[0]
+        else:
+            assert self._held is not None
+            answering = asyncio.ensure_future(self._held.alone("answer", values))
+            try:
+                await asyncio.sleep(0)  # its first step sends the statement
+                result = meanwhile()
+            finally:
+                rows = await answering  # (also when meanwhile failed: no statement left behind)
+            if rows != 1:
+                return None
         saved = replace(draft, version=draft.version + 1)
         self.cache.keep({draft.id: replace(entry, version=saved.version, blob=blob,
                                            progress=draft.progress)})

@@ -156,6 +156,11 @@ class Connection(aiosqlite.Connection):
         """
         return self._queued == self._finished
 
+    def written(self) -> int | None:
+        """Rows written by this connection so far; None while a trip may be writing more."""
+        raw = self._connection
+        return raw.total_changes if raw is not None and self.idle() else None
+
     def begin(self) -> None:
         """Begin a write transaction with the next statement (unless one is open already)."""
         if not self._open_now():

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from sqlalchemy import Dialect, Insert, Select, Update, bindparam, exists, select, update
+from sqlalchemy import Dialect, Insert, Select, Update, bindparam, exists, func, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -36,6 +36,18 @@ _save = (
 _p = processed_updates.c
 
 
+def _claim_at_version(insert: Any, locked: bool) -> Insert:
+    """Claim an update only if the draft is at the expected version (a re-delivery: not)."""
+    at_version = select(_d.id).where(_guard)
+    if locked:
+        at_version = at_version.with_for_update()
+    row = select(bindparam("update_id", type_=_p.update_id.type),
+                 bindparam("now", type_=_p.processed_at.type)).where(exists(at_version))
+    statement: Insert = insert(processed_updates).from_select(["update_id", "processed_at"],
+                                                              row).on_conflict_do_nothing()
+    return statement
+
+
 def _answer() -> Update:
     """Claim an update and save a draft at a known version, in one statement (PostgreSQL).
 
@@ -43,13 +55,18 @@ def _answer() -> Update:
     locked (FOR UPDATE: a concurrent save is waited for and then seen), and the draft is
     saved only if the claim was inserted: both or neither, ``UPDATE 1`` or ``UPDATE 0``.
     """
-    at_version = select(_d.id).where(_guard).with_for_update()
-    row = select(bindparam("update_id", type_=_p.update_id.type),
-                 bindparam("now", type_=_p.processed_at.type)).where(exists(at_version))
-    claim = (postgresql.insert(processed_updates)
-             .from_select(["update_id", "processed_at"], row)
-             .on_conflict_do_nothing().returning(_p.update_id).cte("claim"))
+    claim = _claim_at_version(postgresql.insert, locked=True).returning(_p.update_id).cte("claim")
     return _save.where(exists(select(claim.c.update_id)))
+
+
+# SQLite has no writing CTE: the same in two statements in the writer's transaction, which
+# nobody else can write in between. The save runs only if the claim just inserted its row
+# (``changes()``: the rows of the connection's last INSERT, UPDATE or DELETE), so neither
+# statement leaves anything half-done and the unit needs no savepoint.
+_SQLITE_ANSWER: dict[str, tuple[Insert | Update, None]] = {
+    "answer_claim": (_claim_at_version(sqlite_dialect.insert, locked=False), None),
+    "answer_save": (_save.where(func.changes() == 1), None),
+}
 
 
 Statement = Insert | Select[Any] | Update
@@ -63,7 +80,8 @@ def statements(dialect_name: str) -> Table:
     insert = (postgresql if dialect_name == "postgresql" else sqlite_dialect).insert
     # Duplicates are expected (re-deliveries, a second first save): no exception, no
     # savepoint, just a row count of 0.
-    own: Table = {"answer": (_answer(), None)} if dialect_name == "postgresql" else {}
+    own: Table = {"answer": (_answer(), None)} if dialect_name == "postgresql" \
+        else dict(_SQLITE_ANSWER)
     return own | {
         "claim": (insert(processed_updates).on_conflict_do_nothing(),
                   ("update_id", "processed_at")),

@@ -61,12 +61,15 @@ class Writer:
         self._finishing: set[asyncio.Task[None]] = set()
 
     @asynccontextmanager
-    async def unit(self, meanwhile: Callable[[], object] | None = None
+    async def unit(self, meanwhile: Callable[[], object] | None = None, *,
+                   savepoint: bool = True
                    ) -> AsyncIterator[tuple[AsyncConnection, sqlite.Connection]]:
         """A savepoint in the current group; returns after the group's commit.
 
         ``meanwhile`` runs once the block ended cleanly and the group's COMMIT was handed
-        to the worker thread, before that COMMIT returned.
+        to the worker thread, before that COMMIT returned. ``savepoint=False`` is for a
+        unit whose statements never leave anything half-done (two statements fewer): if
+        it fails after it wrote, nothing can be undone but the whole group.
         """
         task = asyncio.current_task()
         if task is not None and task is self._holder:
@@ -88,8 +91,10 @@ class Writer:
             self._holder = None
             self._lock.release()
             raise
+        written = group.driver.written()  # None while a trip runs: a failure ends the group
         try:
-            await group.driver.statement("SAVEPOINT unit")
+            if savepoint:
+                await group.driver.statement("SAVEPOINT unit")
         except BaseException as exc:  # the connection is broken: so is the group
             self._holder = None
             group.broken = exc
@@ -98,13 +103,20 @@ class Writer:
             raise
         try:
             yield group.conn, group.driver
-        except BaseException:
+        except BaseException as exc:
             self._holder = None
-            await asyncio.shield(self._undo(group))
+            if savepoint:
+                await asyncio.shield(self._undo(group))
+            else:
+                self._give_up(group, exc, written)
             await asyncio.wait([group.done])  # the group is over: committed or given up
             raise
         self._holder = None
-        await self._keep(group)
+        if savepoint:
+            await self._keep(group)
+        else:
+            group.members += 1
+            self._next(group)
         try:
             if meanwhile is not None:
                 await group.flushing.wait()
@@ -150,6 +162,12 @@ class Writer:
             await group.driver.statement("RELEASE unit")
         except BaseException as exc:
             group.broken = exc
+        self._next(group)
+
+    def _give_up(self, group: _Group, error: BaseException, written: int | None) -> None:
+        """A unit without a savepoint failed: if it may have written, the group fails too."""
+        if written is None or group.driver.written() != written:
+            group.broken = error
         self._next(group)
 
     def _next(self, group: _Group) -> None:

@@ -22,7 +22,7 @@ from storage.keys import Keyring
 from storage.models import processed_updates
 from storage.ports import Conflict
 from storage.sql import SqlStore
-from storage.writer import NestedUnit
+from storage.writer import NestedUnit, Writer
 from tests.storage.backends import OFFICE, RECOVERY
 
 
@@ -396,3 +396,39 @@ async def test_a_failing_meanwhile_still_waits_for_the_commit(store: SqlStore,
             await unit.claim_update(10)
     assert await claimed(engine) == {10}
     assert await claim(store, 11)  # the writer goes on
+
+
+async def bare(writer: Writer, update_id: int, *, write: bool, fail: bool) -> None:
+    """A unit without a savepoint that claims ``update_id`` (if ``write``), then may fail."""
+    async with writer.unit(savepoint=False) as (_, driver):
+        await asyncio.sleep(0)  # let the others queue up meanwhile
+        if write:
+            await driver.statement(f"INSERT INTO processed_updates VALUES ({update_id}, "
+                                   "'2026-01-01 00:00:00.000000')")
+        if fail:
+            raise Conflict("this unit fails")
+
+
+async def test_a_unit_without_savepoint_that_failed_before_writing_leaves_its_group_alone(
+    store: SqlStore, engine: AsyncEngine
+) -> None:
+    assert store._writer is not None
+    results = await asyncio.gather(claim(store, 1), bare(store._writer, 2, write=False, fail=True),
+                                   claim(store, 3), return_exceptions=True)
+    assert results[0] is True and isinstance(results[1], Conflict) and results[2] is True
+    assert await claimed(engine) == {1, 3}
+
+
+async def test_a_unit_without_savepoint_that_failed_after_writing_fails_its_group(
+    store: SqlStore, engine: AsyncEngine
+) -> None:
+    """Its write cannot be undone alone: no unit of its group is confirmed or committed
+    (the unit that waited behind it runs in the next group)."""
+    assert store._writer is not None
+    results = await asyncio.gather(claim(store, 1), bare(store._writer, 2, write=True, fail=True),
+                                   claim(store, 3), return_exceptions=True)
+    assert isinstance(results[0], Conflict) and isinstance(results[1], Conflict)
+    assert results[2] is True
+    assert await claimed(engine) == {3}
+    await bare(store._writer, 4, write=True, fail=False)  # the writer goes on
+    assert await claimed(engine) == {3, 4}
