@@ -112,11 +112,7 @@ class Writer:
             await asyncio.wait([group.done])  # the group is over: committed or given up
             raise
         self._holder = None
-        if savepoint:
-            await self._keep(group)
-        else:
-            group.members += 1
-            self._next(group)
+        await self._keep(group, release=savepoint)
         try:
             if meanwhile is not None:
                 await group.flushing.wait()
@@ -148,10 +144,11 @@ class Writer:
         assert isinstance(driver, sqlite.Connection)
         return conn, driver
 
-    async def _keep(self, group: _Group) -> None:
+    async def _keep(self, group: _Group, release: bool) -> None:
         group.members += 1  # counted first: if RELEASE fails, the group fails, this unit too
         try:  # inline (no suspension) unless a trip is under way; then after it
-            await group.driver.statement("RELEASE unit")
+            if release:
+                await group.driver.statement("RELEASE unit")
         except BaseException as exc:  # a cancellation included: the RELEASE may or may not
             group.broken = exc  # have happened, so the whole group is given up
         self._next(group)
