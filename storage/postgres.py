@@ -208,7 +208,10 @@ class Connections:
         self._running += 1
         self._quiet.clear()
         try:
-            async with asyncio.timeout(WAIT):  # all held connections stuck: a passing fault
+            if self._slots.locked():  # (a free slot is taken at once: no timer to set)
+                async with asyncio.timeout(WAIT):  # all held connections stuck: passing
+                    await self._slots.acquire()
+            else:
                 await self._slots.acquire()
             try:
                 yield
