@@ -175,6 +175,10 @@ class Connections:
         self._quiet = asyncio.Event()
         self._quiet.set()
 
+    def busy(self) -> bool:
+        """Whether units are under way (or waiting for a slot)."""
+        return self._running > 0
+
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[Transaction]:
         """A transaction: committed when the block ends cleanly, else rolled back."""

@@ -128,14 +128,19 @@ class SqlStore:
             result = made[0]
         else:
             assert self._held is not None
-            answering = asyncio.ensure_future(self._held.alone("answer", values))
-            try:
-                await asyncio.sleep(0)  # its first step sends the statement
+            if self._held.busy():  # other units' work fills the round trip: render after it
+                if await self._held.alone("answer", values) != 1:
+                    return None
                 result = meanwhile()
-            finally:
-                rows = await answering  # (also when meanwhile failed: no statement left behind)
-            if rows != 1:
-                return None
+            else:
+                answering = asyncio.ensure_future(self._held.alone("answer", values))
+                try:
+                    await asyncio.sleep(0)  # its first step sends the statement
+                    result = meanwhile()
+                finally:
+                    rows = await answering  # (also when meanwhile failed: none left behind)
+                if rows != 1:
+                    return None
         saved = replace(draft, version=draft.version + 1)
         self.cache.keep({draft.id: replace(entry, version=saved.version, blob=blob,
                                            progress=draft.progress)})

@@ -265,3 +265,46 @@ async def test_a_quick_answer_whose_server_went_away_is_a_passing_fault(store: S
     saved = await store.save_answer(replace(draft, progress=Progress("next")), 2, lambda: None)
     assert saved is not None and saved[0].version == draft.version + 1
     assert await claimed(store) == {1, 2}
+
+
+@needs_pg
+@pytest.mark.parametrize("others", [False, True])
+async def test_a_quick_answer_renders_during_its_round_trip_only_when_alone(
+    store: SqlStore, others: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Alone, the reply is rendered while the statement is with the server; with other
+    units under way their work fills that time, and the reply is rendered after it."""
+    assert await step(store, 1, "tg:1")
+    draft = store.known("tg:1")
+    assert draft is not None
+    answered: list[bool] = []
+    alone = postgres.Connections.alone
+
+    async def timed(self: postgres.Connections, name: str, values: Any) -> int:
+        rows = await alone(self, name, values)
+        answered.append(True)
+        return rows
+
+    monkeypatch.setattr(postgres.Connections, "alone", timed)
+    rendered_after: list[bool] = []
+
+    def render() -> str:
+        rendered_after.append(bool(answered))
+        return "reply"
+
+    release = asyncio.Event()
+
+    async def busy() -> None:
+        async with store.unit() as unit:
+            await unit.claim_update(99)
+            await release.wait()
+
+    other = asyncio.create_task(busy()) if others else None
+    await asyncio.sleep(0.05)
+    saved = await store.save_answer(replace(draft, progress=Progress("next")), 2, render)
+    release.set()
+    if other is not None:
+        await other
+    assert saved is not None and saved[1] == "reply"
+    assert rendered_after == [others]
+    assert 2 in await claimed(store)
