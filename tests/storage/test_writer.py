@@ -344,13 +344,14 @@ async def test_meanwhile_runs_while_the_commit_is_on_its_way_to_the_disk(
     """Each unit's ``meanwhile`` (the bot renders its reply there) runs after its group's
     COMMIT was handed to the worker thread; a unit is confirmed only once that returned."""
     begun, finish = threading.Event(), threading.Event()
+    released: list[bool] = []  # False: the COMMIT waited in vain for a meanwhile to run
     trip = sqlite.Connection._trip
 
     async def held(self: sqlite.Connection, function: Callable[[], object], *,
                    handed: bool = False) -> object:
         def flushing() -> object:
             begun.set()
-            finish.wait(5)
+            released.append(finish.wait(5))
             return function()
 
         return await trip(self, flushing if handed else function, handed=handed)
@@ -368,7 +369,7 @@ async def test_meanwhile_runs_while_the_commit_is_on_its_way_to_the_disk(
             await asyncio.sleep(0)  # let the others join the group
 
     await asyncio.gather(*(one(7 + n) for n in range(units)))
-    assert began == [True] * units
+    assert began == [True] * units and released == [True]
     assert await claimed(engine) == {7 + n for n in range(units)}
 
 
