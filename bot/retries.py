@@ -37,13 +37,13 @@ from aiogram.types import TelegramObject
 from sqlalchemy import exc as sql
 
 from bot.metrics import Metrics
-from storage.ports import Conflict
+from storage.ports import Conflict, Undone
 
 log = logging.getLogger(__name__)
 Sleep = Callable[[float], Awaitable[None]]
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 PASSING = (TelegramNetworkError, TelegramServerError, TelegramRetryAfter, ClientDecodeError,
-           Conflict, sql.OperationalError, sql.InterfaceError, sql.TimeoutError,
+           Conflict, Undone, sql.OperationalError, sql.InterfaceError, sql.TimeoutError,
            sql.DisconnectionError, ConnectionError, TimeoutError)
 
 

@@ -29,6 +29,11 @@ class Closed(Exception):
     """The application was withdrawn or decided: nothing can be added to it."""
 
 
+class Undone(Exception):
+    """Nothing of this unit was committed: another unit of its group failed after writing,
+    or the transaction was lost. Trying again may succeed."""
+
+
 class StoreClosed(RuntimeError):
     """A unit of work was asked for after the store was closed (shutting down)."""
 

@@ -60,9 +60,9 @@ def _answer() -> Update:
 
 
 # SQLite has no writing CTE: the same in two statements in the writer's transaction, which
-# nobody else can write in between. The save runs only if the claim just inserted its row
-# (``changes()``: the rows of the connection's last INSERT, UPDATE or DELETE), so neither
-# statement leaves anything half-done and the unit needs no savepoint.
+# nobody else can write in between. The store runs the save only if the claim inserted its
+# row, and the save checks that itself too (``changes()``: the rows of the connection's last
+# INSERT, UPDATE or DELETE), so neither leaves anything half-done: no savepoint needed.
 _SQLITE_ANSWER: dict[str, tuple[Insert | Update, None]] = {
     "answer_claim": (_claim_at_version(sqlite_dialect.insert, locked=False), None),
     "answer_save": (_save.where(func.changes() == 1), None),

@@ -8,9 +8,10 @@ join the same transaction, which commits once for all of them: one fsync per gro
 
 Nothing is confirmed early: a unit's ``async with`` block ends only after the group's
 COMMIT returned. A unit that fails is rolled back to its savepoint and leaves the others
-alone; a COMMIT that fails fails every unit of its group (none of them was confirmed).
-Work that needs a unit's outcome but not yet its commit (rendering the reply) can come
-as ``meanwhile``: it runs while the disk flushes, instead of after.
+alone (a unit without a savepoint, only if it wrote nothing; else the others fail with
+``Undone``); a COMMIT that fails fails every unit of its group (none of them was
+confirmed). Work that needs a unit's outcome but not yet its commit (rendering the reply)
+can come as ``meanwhile``: it runs while the disk flushes, instead of after.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage import database, sqlite
-from storage.ports import StoreClosed
+from storage.ports import StoreClosed, Undone
 
 log = logging.getLogger(__name__)
 MAX_GROUP = 64  # units per commit at most: bounds the wait of the first unit of a group
@@ -41,7 +42,7 @@ class _Group:
     conn: AsyncConnection
     driver: sqlite.Connection
     done: asyncio.Future[None]
-    flushing: asyncio.Event = field(default_factory=asyncio.Event)  # the COMMIT is under way
+    flushing: asyncio.Event = field(default_factory=asyncio.Event)  # the group is ending
     members: int = 0
     broken: BaseException | None = field(default=None)
 
@@ -66,8 +67,9 @@ class Writer:
                    ) -> AsyncIterator[tuple[AsyncConnection, sqlite.Connection]]:
         """A savepoint in the current group; returns after the group's commit.
 
-        ``meanwhile`` runs once the block ended cleanly and the group's COMMIT was handed
-        to the worker thread, before that COMMIT returned. ``savepoint=False`` is for a
+        ``meanwhile`` runs once the block ended cleanly and the group began to end (as a
+        rule its COMMIT was handed to the worker thread), before the group's end is known;
+        what it made is of use only if the unit then returns. ``savepoint=False`` is for a
         unit whose statements never leave anything half-done (two statements fewer): if
         it fails after it wrote, nothing can be undone but the whole group.
         """
@@ -162,8 +164,11 @@ class Writer:
         self._next(group)
 
     def _give_up(self, group: _Group, error: BaseException, written: int | None) -> None:
-        """A unit without a savepoint failed: if it may have written, the group fails too."""
-        if written is None or group.driver.written() != written:
+        """A unit without a savepoint failed: if it may have written, or its error rolled
+        back the transaction (SQLite does on I/O errors, interrupts, a full disk), the
+        group fails too."""
+        driver = group.driver
+        if written is None or driver.written() != written or not driver.transaction_open():
             group.broken = error
         self._next(group)
 
@@ -198,6 +203,8 @@ class Writer:
         group.flushing.set()
         try:
             if error is None and group.members:
+                if not group.driver.transaction_open():  # rolled back by an error meanwhile
+                    raise Undone("the group's transaction was rolled back before its commit")
                 await group.driver.commit()
             elif error is None:
                 await group.driver.rollback()
@@ -216,7 +223,7 @@ class Writer:
             self._group = None
             self._lock.release()
             if error is not None and group.members:
-                group.done.set_exception(error)
+                group.done.set_exception(_undone(error) if error is group.broken else error)
             else:
                 group.done.set_result(None)
 
@@ -248,3 +255,10 @@ class Writer:
                 await conn.close()
         finally:
             self._lock.release()
+
+
+def _undone(cause: BaseException) -> Undone:
+    """What the other units of a group see when one unit's failure ended it."""
+    undone = Undone(f"another unit of the group failed ({type(cause).__name__})")
+    undone.__cause__ = cause
+    return undone

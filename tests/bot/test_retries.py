@@ -18,7 +18,7 @@ from sqlalchemy import exc as sql
 
 from bot.metrics import Metrics
 from bot.retries import RetryUpdates, passing
-from storage.ports import Conflict
+from storage.ports import Conflict, Undone
 from tests.bot.conftest import Pauses
 from tests.telegram.server import BotAPIServer
 
@@ -102,6 +102,7 @@ async def test_a_callback_answered_before_counts_as_done(bot_api: BotAPIServer, 
 
 @pytest.mark.parametrize(("error", "expected"), [
     (Conflict("moved on"), True),
+    (Undone("another unit of the group failed"), True),
     (TelegramNetworkError(SendMessage(chat_id=1, text="x"), "Request timeout error"), True),
     (TelegramServerError(SendMessage(chat_id=1, text="x"), "Bad Gateway"), True),
     (sql.OperationalError("SELECT 1", {}, Exception("gone")), True),

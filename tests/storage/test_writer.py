@@ -20,7 +20,7 @@ from dialogs.progress import Progress
 from storage import database, sqlite
 from storage.keys import Keyring
 from storage.models import processed_updates
-from storage.ports import Conflict
+from storage.ports import Conflict, Undone
 from storage.sql import SqlStore
 from storage.writer import NestedUnit, Writer
 from tests.storage.backends import OFFICE, RECOVERY
@@ -289,7 +289,8 @@ async def test_a_unit_whose_savepoint_cannot_be_kept_is_not_confirmed(
 
     monkeypatch.setattr(sqlite.Connection, "statement", flaky)
     results = await asyncio.gather(*(claim(store, n) for n in range(3)), return_exceptions=True)
-    assert any(isinstance(r, sqlite3.OperationalError) for r in results)
+    assert any(isinstance(r, Undone) and isinstance(r.__cause__, sqlite3.OperationalError)
+               for r in results)
     confirmed = {n for n, r in enumerate(results) if r is True}
     assert await claimed(engine) == confirmed  # whatever was confirmed is there, nothing else
     assert await claim(store, 9)  # and the writer goes on
@@ -399,13 +400,20 @@ async def test_a_failing_meanwhile_still_waits_for_the_commit(store: SqlStore,
     assert await claim(store, 11)  # the writer goes on
 
 
-async def bare(writer: Writer, update_id: int, *, write: bool, fail: bool) -> None:
-    """A unit without a savepoint that claims ``update_id`` (if ``write``), then may fail."""
+async def bare(writer: Writer, update_id: int, *, write: bool, fail: bool,
+               interrupted: bool = False) -> None:
+    """A unit without a savepoint that claims ``update_id`` (if ``write``), then may fail;
+    ``interrupted``: its INSERT fails the way that makes SQLite roll back the transaction."""
     async with writer.unit(savepoint=False) as (_, driver):
         await asyncio.sleep(0)  # let the others queue up meanwhile
-        if write:
-            await driver.statement(f"INSERT INTO processed_updates VALUES ({update_id}, "
-                                   "'2026-01-01 00:00:00.000000')")
+        if interrupted:
+            driver._conn.set_progress_handler(lambda: 1, 1)  # SQLITE_INTERRUPT
+        try:
+            if write:
+                await driver.statement(f"INSERT INTO processed_updates VALUES ({update_id}, "
+                                       "'2026-01-01 00:00:00.000000')")
+        finally:
+            driver._conn.set_progress_handler(None, 1)
         if fail:
             raise Conflict("this unit fails")
 
@@ -428,8 +436,49 @@ async def test_a_unit_without_savepoint_that_failed_after_writing_fails_its_grou
     assert store._writer is not None
     results = await asyncio.gather(claim(store, 1), bare(store._writer, 2, write=True, fail=True),
                                    claim(store, 3), return_exceptions=True)
-    assert isinstance(results[0], Conflict) and isinstance(results[1], Conflict)
-    assert results[2] is True
+    assert isinstance(results[0], Undone) and isinstance(results[0].__cause__, Conflict)
+    assert isinstance(results[1], Conflict) and results[2] is True
     assert await claimed(engine) == {3}
     await bare(store._writer, 4, write=True, fail=False)  # the writer goes on
     assert await claimed(engine) == {3, 4}
+
+
+async def test_a_unit_without_savepoint_whose_error_rolled_back_the_transaction_fails_its_group(
+    store: SqlStore, engine: AsyncEngine
+) -> None:
+    """An interrupt (like an I/O error or a full disk) rolls back the whole transaction
+    without changing the count of written rows: the units before it are not confirmed."""
+    assert store._writer is not None
+    results = await asyncio.gather(
+        claim(store, 1), bare(store._writer, 2, write=True, fail=False, interrupted=True),
+        claim(store, 3), return_exceptions=True)
+    assert isinstance(results[0], Undone)
+    assert isinstance(results[1], sqlite3.OperationalError)
+    confirmed = {n for n, r in zip((1, 2, 3), results, strict=True) if r is True}
+    assert confirmed == {3} and await claimed(engine) == confirmed
+
+
+async def test_the_others_of_a_cancelled_unit_that_wrote_are_undone_not_cancelled(
+    store: SqlStore, engine: AsyncEngine
+) -> None:
+    assert store._writer is not None
+    writer = store._writer
+    wrote = asyncio.Event()
+
+    async def cancelled() -> None:
+        async with writer.unit(savepoint=False) as (_, driver):
+            await driver.statement("INSERT INTO processed_updates VALUES (2, "
+                                   "'2026-01-01 00:00:00.000000')")
+            wrote.set()
+            await asyncio.sleep(5)
+
+    first = asyncio.create_task(claim(store, 1))
+    victim = asyncio.create_task(cancelled())
+    await wrote.wait()
+    victim.cancel()
+    result = await asyncio.gather(first, return_exceptions=True)
+    assert isinstance(result[0], Undone) and not first.cancelled()
+    with pytest.raises(asyncio.CancelledError):
+        await victim
+    assert await claimed(engine) == set()
+    assert await claim(store, 4)  # the writer goes on
