@@ -69,22 +69,15 @@ class SqlStore:
         return self.keyring
 
     @asynccontextmanager
-    async def unit(self, meanwhile: Callable[[], object] | None = None
-                   ) -> AsyncIterator[SqlUnit]:
-        """A transaction: commits on clean exit, rolls back on an exception.
-
-        ``meanwhile`` runs after a clean exit: on SQLite while the commit is on its way to
-        the disk, on PostgreSQL once committed.
-        """
+    async def unit(self) -> AsyncIterator[SqlUnit]:
+        """A transaction: commits on clean exit, rolls back on an exception."""
         if self._held is not None:
             async with self._held.unit() as transaction:
                 unit = SqlUnit(self, transaction)
                 yield unit
-            if meanwhile is not None:
-                meanwhile()
         else:
             assert self._writer is not None
-            async with self._writer.unit(meanwhile) as (conn, driver):
+            async with self._writer.unit() as (conn, driver):
                 unit = SqlUnit(self, InlineStatements(conn, driver, self._prepared))
                 yield unit
         self.cache.keep(unit.known)  # committed: what this unit read or wrote is current

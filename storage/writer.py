@@ -93,7 +93,9 @@ class Writer:
             self._holder = None
             self._lock.release()
             raise
-        written = group.driver.written()  # None while a trip runs: a failure ends the group
+        # Without a savepoint, a failure is undone alone only if nothing was written (None
+        # while a trip runs: then it ends the group).
+        written = None if savepoint else group.driver.written()
         try:
             if savepoint:
                 await group.driver.statement("SAVEPOINT unit")

@@ -8,7 +8,8 @@ import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -338,6 +339,19 @@ async def test_a_unit_cancelled_mid_statement_is_undone_and_the_writer_goes_on(
 
 
 
+@asynccontextmanager
+async def writer_unit(store: SqlStore, meanwhile: Callable[[], object]
+                      ) -> AsyncIterator[Callable[[int], Awaitable[bool]]]:
+    """A unit of the store's writer with ``meanwhile``; yields a claim of an update id."""
+    assert store._writer is not None
+    async with store._writer.unit(meanwhile) as (_, driver):
+        async def claim_update(update_id: int) -> bool:
+            values = {"update_id": update_id, "processed_at": datetime.now(UTC)}
+            return (await driver.run(store._prepared["claim"], values))[0] == 1
+
+        yield claim_update
+
+
 @pytest.mark.parametrize("units", [1, 3])
 async def test_meanwhile_runs_while_the_commit_is_on_its_way_to_the_disk(
     store: SqlStore, engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch, units: int
@@ -365,8 +379,8 @@ async def test_meanwhile_runs_while_the_commit_is_on_its_way_to_the_disk(
         finish.set()
 
     async def one(update_id: int) -> None:
-        async with store.unit(meanwhile) as unit:
-            assert await unit.claim_update(update_id)
+        async with writer_unit(store, meanwhile) as claim_update:
+            assert await claim_update(update_id)
             await asyncio.sleep(0)  # let the others join the group
 
     await asyncio.gather(*(one(7 + n) for n in range(units)))
@@ -378,11 +392,11 @@ async def test_meanwhile_is_skipped_when_the_unit_fails(store: SqlStore, engine:
                                                         ) -> None:
     ran: list[int] = []
     with pytest.raises(Conflict):
-        async with store.unit(lambda: ran.append(1)) as unit:
-            await unit.claim_update(8)
+        async with writer_unit(store, lambda: ran.append(1)) as claim_update:
+            await claim_update(8)
             raise Conflict("the unit fails")
-    async with store.unit(lambda: ran.append(2)) as unit:
-        await unit.claim_update(9)
+    async with writer_unit(store, lambda: ran.append(2)) as claim_update:
+        await claim_update(9)
     assert ran == [2] and await claimed(engine) == {9}
 
 
@@ -394,8 +408,8 @@ async def test_a_failing_meanwhile_still_waits_for_the_commit(store: SqlStore,
         raise ValueError("rendering failed")
 
     with pytest.raises(ValueError, match="rendering failed"):
-        async with store.unit(broken) as unit:
-            await unit.claim_update(10)
+        async with writer_unit(store, broken) as claim_update:
+            await claim_update(10)
     assert await claimed(engine) == {10}
     assert await claim(store, 11)  # the writer goes on
 
